@@ -1,0 +1,268 @@
+// Reading a table's `_delta_log/`: listing, commits, checkpoints (classic, multi-part, v2 with
+// sidecars), snapshots at a version, incremental updates and commit timestamps.
+import { DeltaError, LakehouseError } from '../errors.js';
+import type { ObjectStore } from '../storage/ObjectStore.js';
+import type { Action } from './actions.js';
+import type { DeltaDuckDb } from './DeltaDuckDb.js';
+import {
+  type CheckpointRef,
+  completeCheckpoints,
+  type LogSegment,
+  logFilesFromNames,
+  selectLogSegment,
+} from './LogSegment.js';
+import { commitFileName, versionPrefix } from './logFileNames.js';
+import { parseActionObject, parseCommitFile } from './parseActions.js';
+import { Snapshot } from './Snapshot.js';
+import { advanceState, type CommitActions, replayLog } from './TableState.js';
+import { assertReadable } from './tableFeatures.js';
+
+export const LOG_DIR = '_delta_log/';
+const MAX_PARALLEL_READS = 32;
+
+/** Runs `fn` over `items` with at most `limit` in flight, keeping order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+export class DeltaLog {
+  constructor(
+    readonly table: string,
+    readonly store: ObjectStore,
+    readonly duck: DeltaDuckDb,
+  ) {}
+
+  /** File names in `_delta_log/` (without the folder), optionally only those after a name. */
+  async listLogNames(startAfter?: string): Promise<string[]> {
+    const keys = await this.store.list(LOG_DIR, {
+      recursive: false,
+      ...(startAfter ? { startAfter: LOG_DIR + startAfter } : {}),
+    });
+    return keys.map((k) => k.slice(LOG_DIR.length));
+  }
+
+  /** Whether the table has a log with at least one commit or checkpoint. */
+  async exists(): Promise<boolean> {
+    const names = await this.listLogNames();
+    return logFilesFromNames(names).some(
+      (f) => f.type === 'commit' || f.type === 'checkpoint' || f.type === 'v2checkpoint',
+    );
+  }
+
+  /**
+   * `_last_checkpoint` read as a hint: the checkpoint version it names, or undefined when the
+   * file is absent, empty or not valid JSON (readers then list the whole log).
+   */
+  async lastCheckpointHint(): Promise<number | undefined> {
+    try {
+      const text = Buffer.from(await this.store.get(`${LOG_DIR}_last_checkpoint`)).toString('utf8');
+      const hint = JSON.parse(text) as { version?: unknown };
+      return typeof hint.version === 'number' && Number.isInteger(hint.version) && hint.version >= 0
+        ? hint.version
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The log listing a snapshot needs: from the hinted checkpoint on when reading the latest
+   * version and the hinted checkpoint is listed; otherwise the whole log.
+   */
+  private async listFromHint(version: number | undefined): Promise<string[]> {
+    const hint = version === undefined ? await this.lastCheckpointHint() : undefined;
+    if (hint !== undefined) {
+      const names = await this.listLogNames(versionPrefix(hint));
+      if (completeCheckpoints(logFilesFromNames(names)).some((c) => c.version === hint)) return names;
+    }
+    return this.listLogNames();
+  }
+
+  /** The actions of commit `version`. Throws DeltaError when absent, corrupt or invalid. */
+  async readCommit(version: number): Promise<Action[]> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.store.get(LOG_DIR + commitFileName(version));
+    } catch (cause) {
+      if (cause instanceof LakehouseError && cause.code === 'NOT_FOUND') {
+        throw new DeltaError('DELTA_COMMIT_NOT_FOUND', this.table, version, 'commit file is missing', {
+          cause,
+        });
+      }
+      throw cause;
+    }
+    return parseCommitFile(Buffer.from(bytes).toString('utf8'), this.table, version);
+  }
+
+  /** The actions of a checkpoint, sidecars included. Throws DeltaError when unreadable. */
+  async readCheckpoint(ref: CheckpointRef): Promise<Action[]> {
+    const where = `checkpoint ${ref.files.join(', ')}`;
+    try {
+      if (ref.files.length === 1 && ref.files[0]!.endsWith('.json')) {
+        const text = Buffer.from(await this.store.get(LOG_DIR + ref.files[0])).toString('utf8');
+        return this.withSidecars(parseCommitFile(text, this.table, ref.version), ref.version);
+      }
+      const rows = await this.duck.readActionRows(ref.files.map((f) => this.store.urlFor(LOG_DIR + f)));
+      const actions = rows.map((row, i) =>
+        parseActionObject(row, this.table, ref.version, `${where} row ${i + 1}`),
+      );
+      return this.withSidecars(actions, ref.version);
+    } catch (cause) {
+      if (cause instanceof DeltaError) throw cause;
+      throw new DeltaError(
+        'DELTA_CORRUPT_CHECKPOINT',
+        this.table,
+        ref.version,
+        `${where} is unreadable: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
+    }
+  }
+
+  private async withSidecars(actions: Action[], version: number): Promise<Action[]> {
+    const sidecars = actions.flatMap((a) => (a.kind === 'sidecar' ? [a.sidecar.path] : []));
+    if (sidecars.length === 0) return actions;
+    const urls = sidecars.map((p) => this.store.urlFor(p.includes('/') ? p : `${LOG_DIR}_sidecars/${p}`));
+    const rows = await this.duck.readActionRows(urls);
+    const more = rows.map((row, i) => parseActionObject(row, this.table, version, `sidecar row ${i + 1}`));
+    return [...actions.filter((a) => a.kind !== 'sidecar'), ...more];
+  }
+
+  /** Reads the given commits in parallel. */
+  async readCommits(versions: readonly number[]): Promise<CommitActions[]> {
+    return mapLimit(versions, MAX_PARALLEL_READS, async (version) => ({
+      version,
+      actions: await this.readCommit(version),
+    }));
+  }
+
+  /** The segment for a version from a fresh listing. */
+  async segment(version?: number): Promise<{ segment: LogSegment; names: string[] }> {
+    const names = await this.listLogNames();
+    return { segment: selectLogSegment(this.table, logFilesFromNames(names), version), names };
+  }
+
+  /**
+   * Loads the snapshot at `version` (latest when omitted). A checkpoint that cannot be read
+   * is passed over for an older one (or a full replay) when the commits to do so exist.
+   * Throws DeltaError for a missing, corrupt or invalid log and UnsupportedFeatureError for
+   * a table this reader cannot read.
+   */
+  async snapshot(version?: number): Promise<Snapshot> {
+    let names = await this.listFromHint(version);
+    let partial = true;
+    const excluded = new Set<string>();
+    for (;;) {
+      const files = logFilesFromNames(names).filter((f) => !excluded.has(f.name));
+      let segment: LogSegment;
+      try {
+        segment = selectLogSegment(this.table, files, version);
+      } catch (error) {
+        if (!partial) throw error;
+        names = await this.listLogNames();
+        partial = false;
+        continue;
+      }
+      let checkpoint: { version: number; actions: Action[] } | undefined;
+      if (segment.checkpoint) {
+        try {
+          checkpoint = {
+            version: segment.checkpoint.version,
+            actions: await this.readCheckpoint(segment.checkpoint),
+          };
+        } catch (error) {
+          // An unreadable checkpoint file is passed over when older files can rebuild the
+          // version; one that reads but holds invalid actions is an error.
+          if (!(error instanceof DeltaError) || error.code !== 'DELTA_CORRUPT_CHECKPOINT') throw error;
+          for (const f of segment.checkpoint.files) excluded.add(f);
+          if (partial) {
+            names = await this.listLogNames();
+            partial = false;
+          }
+          try {
+            selectLogSegment(
+              this.table,
+              logFilesFromNames(names).filter((f) => !excluded.has(f.name)),
+              version,
+            );
+          } catch {
+            throw error;
+          }
+          continue;
+        }
+      }
+      const commits = await this.readCommits(segment.commits.map((c) => c.version));
+      const state = replayLog(this.table, this.store.root, checkpoint, commits);
+      assertReadable(this.table, state.version, state.protocol);
+      return new Snapshot(this.table, this.store.root, state);
+    }
+  }
+
+  /** The snapshot advanced to the latest version (itself when nothing was committed since). */
+  async update(snapshot: Snapshot): Promise<Snapshot> {
+    const names = await this.listLogNames(commitFileName(snapshot.version));
+    const newer = logFilesFromNames(names)
+      .filter((f) => f.type === 'commit' && f.version > snapshot.version)
+      .map((f) => f.version)
+      .sort((a, b) => a - b);
+    if (newer.length === 0) return snapshot;
+    const contiguous: number[] = [];
+    for (const v of newer) {
+      if (v !== snapshot.version + contiguous.length + 1) break;
+      contiguous.push(v);
+    }
+    if (contiguous.length === 0) {
+      throw new DeltaError(
+        'DELTA_VERSIONS_NOT_CONTIGUOUS',
+        this.table,
+        newer[0],
+        `commit ${snapshot.version + 1} is missing from _delta_log/`,
+      );
+    }
+    return this.advance(snapshot, await this.readCommits(contiguous));
+  }
+
+  /** The snapshot with further commits applied (checked for readability). */
+  advance(snapshot: Snapshot, commits: readonly CommitActions[]): Snapshot {
+    if (commits.length === 0) return snapshot;
+    const state = advanceState(this.table, this.store.root, snapshot.state, commits);
+    assertReadable(this.table, state.version, state.protocol);
+    return new Snapshot(this.table, this.store.root, state);
+  }
+
+  /**
+   * When commit `version` happened, in ms since the epoch: its in-commit timestamp, else its
+   * commitInfo timestamp, else the commit file's modification time.
+   */
+  async commitTimestamp(version: number, actions?: readonly Action[]): Promise<number> {
+    const list = actions ?? (await this.readCommit(version));
+    const info = list.find((a) => a.kind === 'commitInfo');
+    const ts =
+      info?.kind === 'commitInfo'
+        ? (info.commitInfo.inCommitTimestamp ?? info.commitInfo.timestamp)
+        : undefined;
+    if (ts !== undefined) return ts;
+    const head = await this.store.head(LOG_DIR + commitFileName(version));
+    if (!head) throw new DeltaError('DELTA_COMMIT_NOT_FOUND', this.table, version, 'commit file is missing');
+    return head.lastModified;
+  }
+
+  /** Versions whose commit files exist, ascending. */
+  async commitVersions(): Promise<number[]> {
+    return logFilesFromNames(await this.listLogNames())
+      .filter((f) => f.type === 'commit')
+      .map((f) => f.version)
+      .sort((a, b) => a - b);
+  }
+}

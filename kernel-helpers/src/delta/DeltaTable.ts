@@ -1,0 +1,1085 @@
+// A Delta table: snapshots and time travel, history, writes (append, overwrite, replace-where,
+// schema evolution, txn), optimistic commits with conflict checks, checkpoints, OPTIMIZE and
+// VACUUM. Storage goes through an ObjectStore; parquet through DuckDB.
+import { randomUUID } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { CommitConflictError, DeltaError, FileAlreadyExistsError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { noopLogger } from '../noopLogger.js';
+import { LocalObjectStore } from '../storage/LocalObjectStore.js';
+import type { ObjectStore } from '../storage/ObjectStore.js';
+import type {
+  Action,
+  AddAction,
+  CommitInfoAction,
+  MetadataAction,
+  ProtocolAction,
+  RemoveAction,
+} from './actions.js';
+import { findConflict, type TransactionFootprint } from './conflicts.js';
+import { DeltaDuckDb } from './DeltaDuckDb.js';
+import { DeltaLog, LOG_DIR } from './DeltaLog.js';
+import { encodeDataFilePath, resolveDataFilePath } from './dataFilePath.js';
+import { deltaTypeFromDuckDb } from './deltaTypeFromDuckDb.js';
+import { buildFileStats } from './fileStats.js';
+import { checkpointFileName, commitFileName } from './logFileNames.js';
+import { serializeActions } from './parseActions.js';
+import { partitionPathSegment, partitionValueFormatSql } from './partitionValues.js';
+import { type Predicate, predicateToSql } from './predicate.js';
+import { type DataFile, Snapshot } from './Snapshot.js';
+import { buildScanSql, type ScanGroup } from './scanSql.js';
+import {
+  type DataType,
+  duckdbTypeOf,
+  isStructType,
+  quoteIdent,
+  quoteLiteral,
+  type StructField,
+  type StructType,
+  typeToString,
+} from './schema.js';
+import { stageRows } from './stageRows.js';
+import { fileKey, replayLog } from './TableState.js';
+import { assertWritable, isAppendOnly } from './tableFeatures.js';
+
+export const ENGINE_INFO = 'rt-lakehouse/0.1.0';
+const DEFAULT_CHECKPOINT_INTERVAL = 10;
+const MAX_COMMIT_ATTEMPTS = 10_000;
+const DEFAULT_TARGET_FILE_BYTES = 128 * 1024 * 1024;
+const HOUR_MS = 3_600_000;
+
+/** Where the rows of a write come from. */
+export type WriteSource =
+  /** A DuckDB SELECT run on the Delta DuckDB instance (may read files, temp tables ...). */
+  | { sql: string; connection?: DuckDBConnection }
+  /** Plain objects keyed by column name. */
+  | { rows: readonly Record<string, unknown>[] };
+
+export interface WriteOptions {
+  /** append (default), overwrite (replace all rows), or replace rows matching `replaceWhere`. */
+  mode?: 'append' | 'overwrite';
+  /** With mode overwrite: replace only the rows matching this predicate (new rows must match). */
+  replaceWhere?: Predicate;
+  /** Add columns the source has and the table lacks (as nullable columns). */
+  mergeSchema?: boolean;
+  /** With mode overwrite: replace the table schema by the source's. */
+  overwriteSchema?: boolean;
+  /** Partition columns when the write creates the table. */
+  partitionBy?: string[];
+  /** Table properties when the write creates the table. */
+  properties?: Record<string, string>;
+  /** Application transaction versions set in the same commit (e.g. Kafka offsets). */
+  txns?: { appId: string; version: number }[];
+  /** commitInfo operation name; WRITE by default. */
+  operation?: string;
+  operationParameters?: Record<string, unknown>;
+  /** Upper bound for each data file's size. */
+  targetFileBytes?: number;
+}
+
+export interface CreateTableOptions {
+  schema: StructType;
+  partitionColumns?: string[];
+  properties?: Record<string, string>;
+  name?: string;
+  description?: string;
+  /** Return the existing table instead of failing when it exists. */
+  ifNotExists?: boolean;
+}
+
+export interface CommitResult {
+  version: number;
+  snapshot: Snapshot;
+  /** Number of attempts the optimistic commit took (1 when uncontended). */
+  attempts: number;
+  addedFiles: number;
+  removedFiles: number;
+  rowsWritten: number;
+}
+
+export interface HistoryEntry {
+  version: number;
+  timestamp: Date;
+  operation: string | undefined;
+  operationParameters: Record<string, unknown> | undefined;
+  operationMetrics: Record<string, unknown> | undefined;
+  readVersion: number | undefined;
+  isBlindAppend: boolean | undefined;
+  engineInfo: string | undefined;
+}
+
+export interface OptimizeOptions {
+  /** Files smaller than this are compacted (default: 3/4 of the target size). */
+  minFileBytes?: number;
+  targetFileBytes?: number;
+  /** Only files that may hold rows matching this predicate. */
+  where?: Predicate;
+}
+
+export interface OptimizeResult {
+  version: number | undefined;
+  filesRemoved: number;
+  filesAdded: number;
+  partitionsOptimized: number;
+}
+
+export interface VacuumOptions {
+  /** Files removed from the table longer ago than this are deleted (default: the table's, 168 h). */
+  retentionHours?: number;
+  /** Refuse a retention shorter than 168 hours unless false. */
+  enforceRetentionDuration?: boolean;
+  dryRun?: boolean;
+  /** The current time in ms (tests). */
+  now?: number;
+}
+
+export interface VacuumResult {
+  dryRun: boolean;
+  /** Keys (relative to the table root) of files deleted or, in a dry run, to delete. */
+  files: string[];
+}
+
+export interface DeltaTableOptions {
+  /** The name used in messages (defaults to the location). */
+  name?: string;
+  /** The DuckDB instance for parquet I/O, shared between tables; created when omitted. */
+  duck?: DeltaDuckDb;
+  logger?: Logger;
+  /**
+   * Time zone in which timestamp partition values without a zone were written. The protocol
+   * reads them as UTC; Spark writes them in its session time zone, so tables from a Spark
+   * session outside UTC need that zone here (an IANA name such as America/Los_Angeles).
+   */
+  partitionTimeZone?: string;
+}
+
+function durationHours(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const m = /^\s*interval\s+(\d+)\s+(second|minute|hour|day|week)s?\s*$/i.exec(value);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = m[2]!.toLowerCase();
+  return (
+    n * ({ second: 1 / 3600, minute: 1 / 60, hour: 1, day: 24, week: 168 } as Record<string, number>)[unit]!
+  );
+}
+
+let stageCounter = 0;
+
+export class DeltaTable {
+  readonly name: string;
+  readonly store: ObjectStore;
+  readonly log: DeltaLog;
+  readonly duck: DeltaDuckDb;
+  private readonly logger: Logger;
+  private readonly partitionTimeZone: string | undefined;
+  private latestSnapshot: Snapshot | undefined;
+  /** Top-level column names per data file URL (data files never change). */
+  private readonly fileColumnsCache = new Map<string, Set<string>>();
+
+  private constructor(store: ObjectStore, duck: DeltaDuckDb, options: DeltaTableOptions) {
+    this.store = store;
+    this.duck = duck;
+    this.name = options.name ?? store.root;
+    this.logger = options.logger ?? noopLogger;
+    this.partitionTimeZone = options.partitionTimeZone;
+    this.log = new DeltaLog(this.name, store, duck);
+  }
+
+  /** The table at a local folder or in an ObjectStore. The table need not exist yet. */
+  static async forPath(location: string | ObjectStore, options: DeltaTableOptions = {}): Promise<DeltaTable> {
+    const store = typeof location === 'string' ? new LocalObjectStore(location) : location;
+    const duck = options.duck ?? (await DeltaDuckDb.create());
+    return new DeltaTable(store, duck, options);
+  }
+
+  /** Whether the table has a Delta log. */
+  exists(): Promise<boolean> {
+    return this.log.exists();
+  }
+
+  /**
+   * The snapshot at a version or timestamp (latest when neither is given).
+   * Timestamps select the last version committed at or before them.
+   */
+  async snapshot(at: { version?: number; timestamp?: Date | number | string } = {}): Promise<Snapshot> {
+    if (at.version !== undefined) return this.log.snapshot(at.version);
+    if (at.timestamp !== undefined) return this.log.snapshot(await this.versionAtTimestamp(at.timestamp));
+    return this.latest();
+  }
+
+  /** The latest snapshot, advanced incrementally from the last one this object loaded. */
+  async latest(): Promise<Snapshot> {
+    const next = this.latestSnapshot ? await this.log.update(this.latestSnapshot) : await this.log.snapshot();
+    this.remember(next);
+    return next;
+  }
+
+  private remember(snapshot: Snapshot): void {
+    if (!this.latestSnapshot || snapshot.version > this.latestSnapshot.version)
+      this.latestSnapshot = snapshot;
+  }
+
+  /** The newest version committed at or before `timestamp`. Throws DeltaError when there is none. */
+  async versionAtTimestamp(timestamp: Date | number | string): Promise<number> {
+    const target =
+      timestamp instanceof Date
+        ? timestamp.getTime()
+        : typeof timestamp === 'number'
+          ? timestamp
+          : Date.parse(timestamp);
+    if (Number.isNaN(target)) {
+      throw new DeltaError(
+        'DELTA_INVALID_TIMESTAMP',
+        this.name,
+        undefined,
+        `not a timestamp: ${String(timestamp)}`,
+      );
+    }
+    const versions = await this.log.commitVersions();
+    if (versions.length === 0)
+      throw new DeltaError('DELTA_TABLE_NOT_FOUND', this.name, undefined, 'no commits');
+    let lo = 0;
+    let hi = versions.length - 1;
+    const first = await this.log.commitTimestamp(versions[0]!);
+    if (target < first) {
+      throw new DeltaError(
+        'DELTA_TIMESTAMP_TOO_EARLY',
+        this.name,
+        undefined,
+        `${new Date(target).toISOString()} is before the earliest available commit (${new Date(first).toISOString()}, version ${versions[0]})`,
+      );
+    }
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if ((await this.log.commitTimestamp(versions[mid]!)) <= target) lo = mid;
+      else hi = mid - 1;
+    }
+    return versions[lo]!;
+  }
+
+  /** Commit history, newest first, at most `limit` entries. */
+  async history(limit?: number): Promise<HistoryEntry[]> {
+    const versions = (await this.log.commitVersions()).reverse().slice(0, limit);
+    const commits = await this.log.readCommits(versions);
+    return Promise.all(
+      commits.map(async ({ version, actions }) => {
+        const info = actions.find((a) => a.kind === 'commitInfo');
+        const ci: CommitInfoAction | undefined = info?.kind === 'commitInfo' ? info.commitInfo : undefined;
+        return {
+          version,
+          timestamp: new Date(await this.log.commitTimestamp(version, actions)),
+          operation: ci?.operation,
+          operationParameters: ci?.operationParameters,
+          operationMetrics: ci?.operationMetrics,
+          readVersion: ci?.readVersion,
+          isBlindAppend: ci?.isBlindAppend,
+          engineInfo: ci?.engineInfo,
+        };
+      }),
+    );
+  }
+
+  /** The latest `txn` version of an application id, or undefined. */
+  async txnVersion(appId: string): Promise<number | undefined> {
+    if (!(await this.exists())) return undefined;
+    return (await this.latest()).txn(appId)?.version;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** Lower-cased top-level column names of data files, cached per file. */
+  private async columnsOf(urls: readonly string[]): Promise<Map<string, Set<string>>> {
+    const missing = urls.filter((u) => !this.fileColumnsCache.has(u));
+    if (missing.length > 0) {
+      let found: Map<string, Set<string>>;
+      try {
+        found = await this.duck.fileColumns(missing);
+      } catch (cause) {
+        throw new DeltaError(
+          'DELTA_DATA_FILE_UNREADABLE',
+          this.name,
+          undefined,
+          `cannot read data file footers: ${(cause as Error).message}`,
+          {
+            cause,
+          },
+        );
+      }
+      for (const url of missing) {
+        const cols = found.get(url);
+        if (!cols) {
+          throw new DeltaError(
+            'DELTA_DATA_FILE_MISSING',
+            this.name,
+            undefined,
+            `data file ${url} is missing or unreadable`,
+          );
+        }
+        this.fileColumnsCache.set(url, cols);
+      }
+    }
+    return new Map(urls.map((u) => [u, this.fileColumnsCache.get(u)!]));
+  }
+
+  /**
+   * DuckDB SQL returning the logical rows of `snapshot` (only files that may match `predicate`;
+   * rows are filtered by it too). Throws DeltaError when a data file is missing.
+   */
+  async scanSql(
+    snapshot: Snapshot,
+    options: { predicate?: Predicate; columns?: string[]; files?: DataFile[] } = {},
+  ): Promise<string> {
+    const files = options.files ?? snapshot.files(options.predicate);
+    const columns = await this.columnsOf(files.map((f) => f.url));
+    const groups = new Map<string, ScanGroup>();
+    for (const f of files) {
+      const present = columns.get(f.url)!;
+      const key = JSON.stringify([f.add.partitionValues ?? {}, [...present].sort()]);
+      let g = groups.get(key);
+      if (!g) {
+        g = { partitionValues: f.add.partitionValues ?? {}, urls: [], presentColumns: present };
+        groups.set(key, g);
+      }
+      g.urls.push(f.url);
+    }
+    const sql = buildScanSql({
+      schema: snapshot.schema,
+      partitionColumns: snapshot.partitionColumns,
+      columnMapping: snapshot.columnMapping,
+      groups: [...groups.values()],
+      ...(this.partitionTimeZone ? { partitionTimeZone: this.partitionTimeZone } : {}),
+      ...(options.columns ? { columns: options.columns } : {}),
+    });
+    return options.predicate ? `SELECT * FROM (${sql}) WHERE ${predicateToSql(options.predicate)}` : sql;
+  }
+
+  /** All rows of a snapshot (latest by default) as objects: for tests and small tables. */
+  async readRows(
+    options: { snapshot?: Snapshot; predicate?: Predicate; orderBy?: string } = {},
+  ): Promise<Record<string, unknown>[]> {
+    const snapshot = options.snapshot ?? (await this.latest());
+    const sql = await this.scanSql(snapshot, options.predicate ? { predicate: options.predicate } : {});
+    const connection = await this.duck.connect();
+    try {
+      const reader = await connection.runAndReadAll(
+        `${sql}${options.orderBy ? ` ORDER BY ${options.orderBy}` : ''}`,
+      );
+      return reader.getRowObjectsJS() as Record<string, unknown>[];
+    } catch (cause) {
+      throw new DeltaError('DELTA_READ_FAILED', this.name, snapshot.version, (cause as Error).message, {
+        cause,
+      });
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /** Creates the table (version 0) with a schema and no data. */
+  async create(options: CreateTableOptions): Promise<Snapshot> {
+    if (await this.exists()) {
+      if (options.ifNotExists) return this.latest();
+      throw new DeltaError('DELTA_TABLE_ALREADY_EXISTS', this.name, undefined, 'table already exists');
+    }
+    const { protocol, metadata } = this.newTableActions(
+      options.schema,
+      options.partitionColumns ?? [],
+      options.properties ?? {},
+      options,
+    );
+    try {
+      const result = await this.commit(
+        undefined,
+        [
+          { kind: 'protocol', protocol },
+          { kind: 'metaData', metaData: metadata },
+        ],
+        {
+          operation: 'CREATE TABLE',
+          operationParameters: { partitionBy: JSON.stringify(metadata.partitionColumns) },
+          footprint: this.footprint(options.schema, metadata.partitionColumns),
+          isBlindAppend: true,
+        },
+      );
+      return result.snapshot;
+    } catch (e) {
+      if (options.ifNotExists && e instanceof DeltaError && e.code === 'DELTA_TABLE_ALREADY_EXISTS')
+        return this.latest();
+      throw e;
+    }
+  }
+
+  private newTableActions(
+    schema: StructType,
+    partitionColumns: string[],
+    properties: Record<string, string>,
+    options: { name?: string; description?: string } = {},
+  ): { protocol: ProtocolAction; metadata: MetadataAction } {
+    for (const p of partitionColumns) {
+      const f = schema.fields.find((x) => x.name === p);
+      if (!f)
+        throw new DeltaError(
+          'DELTA_INVALID_PARTITION_COLUMN',
+          this.name,
+          undefined,
+          `partition column '${p}' is not in the schema`,
+        );
+      if (typeof f.type !== 'string') {
+        throw new DeltaError(
+          'DELTA_INVALID_PARTITION_COLUMN',
+          this.name,
+          undefined,
+          `partition column '${p}' must have a primitive type`,
+        );
+      }
+    }
+    const usesNtz = JSON.stringify(schema).includes('"timestamp_ntz"');
+    const protocol: ProtocolAction = usesNtz
+      ? {
+          minReaderVersion: 3,
+          minWriterVersion: 7,
+          readerFeatures: ['timestampNtz'],
+          writerFeatures: ['timestampNtz'],
+        }
+      : { minReaderVersion: 1, minWriterVersion: 2 };
+    const metadata: MetadataAction = {
+      id: randomUUID(),
+      ...(options.name ? { name: options.name } : {}),
+      ...(options.description ? { description: options.description } : {}),
+      format: { provider: 'parquet', options: {} },
+      schemaString: JSON.stringify(schema),
+      partitionColumns,
+      configuration: properties,
+      createdTime: Date.now(),
+    };
+    return { protocol, metadata };
+  }
+
+  private footprint(
+    schema: StructType,
+    partitionColumns: readonly string[],
+    extra: Partial<TransactionFootprint> = {},
+  ): TransactionFootprint {
+    return {
+      removedFiles: new Set(),
+      readPredicate: undefined,
+      appIds: new Set(),
+      schema,
+      partitionColumns,
+      ...extra,
+    };
+  }
+
+  /** Resolves a write source to SQL on `connection` (staging rows when needed). */
+  private async sourceSql(
+    source: WriteSource,
+    schema: StructType | undefined,
+    connection: DuckDBConnection,
+  ): Promise<string> {
+    if ('sql' in source) return source.sql;
+    if (!schema) {
+      throw new DeltaError(
+        'DELTA_TABLE_NOT_FOUND',
+        this.name,
+        undefined,
+        'writing rows needs an existing table (create it with a schema first)',
+      );
+    }
+    return stageRows(connection, `rtl_stage_${process.pid}_${++stageCounter}`, schema, source.rows);
+  }
+
+  /** The table schema after this write, checked against the source's columns. */
+  private async resolveWriteSchema(
+    sql: string,
+    connection: DuckDBConnection,
+    current: StructType | undefined,
+    options: WriteOptions,
+  ): Promise<{ schema: StructType; changed: boolean }> {
+    let columns: Awaited<ReturnType<DeltaDuckDb['describe']>>;
+    try {
+      columns = await this.duck.describe(sql, connection);
+    } catch (cause) {
+      throw new DeltaError(
+        'DELTA_INVALID_SOURCE',
+        this.name,
+        undefined,
+        `the write's source query failed: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    const sourceFields: StructField[] = columns.map(({ name, type }) => {
+      const t = deltaTypeFromDuckDb(type);
+      if (typeof t === 'object' && 'error' in t) {
+        throw new DeltaError('DELTA_UNSUPPORTED_TYPE', this.name, undefined, `column '${name}': ${t.error}`);
+      }
+      return { name, type: t as DataType, nullable: true, metadata: {} };
+    });
+    const names = new Set<string>();
+    for (const f of sourceFields) {
+      if (names.has(f.name.toLowerCase()))
+        throw new DeltaError(
+          'DELTA_DUPLICATE_COLUMN',
+          this.name,
+          undefined,
+          `column '${f.name}' appears twice in the source`,
+        );
+      names.add(f.name.toLowerCase());
+    }
+    if (!current || (options.mode === 'overwrite' && options.overwriteSchema)) {
+      return { schema: { type: 'struct', fields: sourceFields }, changed: current !== undefined };
+    }
+    const fields = [...current.fields];
+    const added: string[] = [];
+    for (const f of sourceFields) {
+      const existing = current.fields.find((x) => x.name.toLowerCase() === f.name.toLowerCase());
+      if (!existing) {
+        if (!options.mergeSchema) {
+          throw new DeltaError(
+            'DELTA_SCHEMA_MISMATCH',
+            this.name,
+            undefined,
+            `the source has column '${f.name}' (${typeToString(f.type)}) that the table lacks; write with mergeSchema to add it`,
+          );
+        }
+        fields.push(f);
+        added.push(f.name);
+      } else if (!typesCompatible(f.type, existing.type)) {
+        throw new DeltaError(
+          'DELTA_SCHEMA_MISMATCH',
+          this.name,
+          undefined,
+          `column '${existing.name}' is ${typeToString(existing.type)} in the table but ${typeToString(f.type)} in the source`,
+        );
+      }
+    }
+    for (const f of current.fields) {
+      if (!f.nullable && !names.has(f.name.toLowerCase())) {
+        throw new DeltaError(
+          'DELTA_SCHEMA_MISMATCH',
+          this.name,
+          undefined,
+          `non-nullable column '${f.name}' is missing from the source`,
+        );
+      }
+    }
+    return { schema: { type: 'struct', fields }, changed: added.length > 0 };
+  }
+
+  /**
+   * Writes parquet data files for the rows of `sql` (projected onto `schema`) and returns
+   * their add actions (with statistics). Partitioned tables get one folder per value.
+   */
+  private async writeDataFiles(
+    sql: string,
+    connection: DuckDBConnection,
+    schema: StructType,
+    partitionColumns: readonly string[],
+    options: {
+      dataChange: boolean;
+      targetFileBytes?: number;
+      numIndexedCols?: number;
+      sourceColumns?: Set<string>;
+    },
+  ): Promise<AddAction[]> {
+    const available =
+      options.sourceColumns ??
+      new Set((await this.duck.describe(sql, connection)).map((c) => c.name.toLowerCase()));
+    const dataFields = schema.fields.filter((f) => !partitionColumns.includes(f.name));
+    const projection = (fields: StructField[]) =>
+      fields
+        .map((f) =>
+          available.has(f.name.toLowerCase())
+            ? `CAST(${quoteIdent(f.name)} AS ${duckdbTypeOf(f.type)}) AS ${quoteIdent(f.name)}`
+            : `CAST(NULL AS ${duckdbTypeOf(f.type)}) AS ${quoteIdent(f.name)}`,
+        )
+        .join(', ');
+    const groups: { values: Record<string, string | null>; where: string }[] = [];
+    let source = sql;
+    if (partitionColumns.length === 0) {
+      groups.push({ values: {}, where: 'TRUE' });
+    } else {
+      const staged = `rtl_part_${process.pid}_${++stageCounter}`;
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(staged)} AS ${sql}`);
+      source = `SELECT * FROM temp.${quoteIdent(staged)}`;
+      const formats = partitionColumns.map((p) => {
+        const f = schema.fields.find((x) => x.name === p)!;
+        return partitionValueFormatSql(quoteIdent(p), f.type);
+      });
+      const reader = await connection.runAndReadAll(
+        `SELECT DISTINCT ${formats.map((f, i) => `${f} AS p${i}`).join(', ')} FROM (${source})`,
+      );
+      for (const row of reader.getRows()) {
+        const values: Record<string, string | null> = {};
+        const conds: string[] = [];
+        partitionColumns.forEach((p, i) => {
+          const v = row[i] === null ? null : String(row[i]);
+          values[p] = v;
+          conds.push(v === null ? `${quoteIdent(p)} IS NULL` : `${formats[i]} = ${quoteLiteral(v)}`);
+        });
+        groups.push({ values, where: conds.join(' AND ') });
+      }
+    }
+    const adds: AddAction[] = [];
+    const now = Date.now();
+    try {
+      for (const g of groups) {
+        const folder = partitionColumns.map((p) => partitionPathSegment(p, g.values[p] ?? null)).join('/');
+        const written = await this.duck.copyToParquet(
+          `SELECT ${projection(dataFields)} FROM (${source}) WHERE ${g.where}`,
+          this.store.urlFor(folder),
+          { maxFileBytes: options.targetFileBytes ?? DEFAULT_TARGET_FILE_BYTES, connection },
+        );
+        for (const file of written) {
+          const relative = file.url
+            .slice(this.store.root.length)
+            .replace(/^[/\\]+/, '')
+            .split('\\')
+            .join('/');
+          adds.push({
+            path: encodeDataFilePath(relative),
+            partitionValues: g.values,
+            size: file.size,
+            modificationTime: now,
+            dataChange: options.dataChange,
+            stats: buildFileStats(
+              file.rows,
+              schema,
+              partitionColumns,
+              file.columnStats,
+              options.numIndexedCols ?? 32,
+            ),
+          });
+        }
+      }
+    } finally {
+      if (partitionColumns.length > 0)
+        await connection.run(`DROP TABLE IF EXISTS ${source.slice('SELECT * FROM '.length)}`);
+    }
+    return adds;
+  }
+
+  /**
+   * Writes rows to the table, creating it when absent. One atomic commit holds the new
+   * files, any removed files, schema changes and `txns`. Throws DeltaError for schema
+   * mismatches and CommitConflictError when a concurrent commit conflicts logically.
+   */
+  async write(source: WriteSource, options: WriteOptions = {}): Promise<CommitResult> {
+    const ownConnection = 'sql' in source && source.connection ? undefined : await this.duck.connect();
+    const connection = ('sql' in source ? source.connection : undefined) ?? ownConnection!;
+    try {
+      const snapshot = (await this.exists()) ? await this.latest() : undefined;
+      if (snapshot) assertWritable(this.name, snapshot.version, snapshot.protocol, snapshot.metadata);
+      if (options.replaceWhere && options.mode !== 'overwrite') {
+        throw new DeltaError(
+          'DELTA_INVALID_WRITE',
+          this.name,
+          snapshot?.version,
+          'replaceWhere needs mode overwrite',
+        );
+      }
+      const sql = await this.sourceSql(source, snapshot?.schema, connection);
+      const { schema, changed } = await this.resolveWriteSchema(sql, connection, snapshot?.schema, options);
+      const partitionColumns =
+        snapshot && !(options.overwriteSchema && options.partitionBy)
+          ? snapshot.partitionColumns
+          : (options.partitionBy ?? []);
+      let metadata: MetadataAction | undefined;
+      let protocol: ProtocolAction | undefined;
+      if (!snapshot) {
+        ({ protocol, metadata } = this.newTableActions(schema, partitionColumns, options.properties ?? {}));
+      } else if (changed || (options.overwriteSchema && options.partitionBy)) {
+        metadata = { ...snapshot.metadata, schemaString: JSON.stringify(schema), partitionColumns };
+      }
+
+      // Rows to remove, and the rows this write read (for conflict checks).
+      let removes: RemoveAction[] = [];
+      let readPredicate: Predicate | 'all' | undefined;
+      let rewriteSql: string | undefined;
+      if (snapshot && options.mode === 'overwrite') {
+        if (isAppendOnly(snapshot.metadata)) {
+          throw new DeltaError(
+            'DELTA_APPEND_ONLY',
+            this.name,
+            snapshot.version,
+            'the table is append-only (delta.appendOnly=true)',
+          );
+        }
+        const victims = snapshot.files(options.replaceWhere);
+        removes = victims.map((f) => removeFor(f.add, true));
+        readPredicate = options.replaceWhere ?? 'all';
+        if (options.replaceWhere && victims.length > 0) {
+          // Copy-on-write: rows of affected files that do not match stay in the table.
+          rewriteSql = `SELECT * FROM (${await this.scanSql(snapshot, { files: victims })}) WHERE NOT coalesce(${predicateToSql(options.replaceWhere)}, FALSE)`;
+        }
+      }
+      if (options.replaceWhere) {
+        const bad = await connection.runAndReadAll(
+          `SELECT count(*) FROM (${sql}) WHERE NOT coalesce(${predicateToSql(options.replaceWhere)}, FALSE)`,
+        );
+        const n = Number(bad.getRows()[0]![0]);
+        if (n > 0) {
+          throw new DeltaError(
+            'DELTA_REPLACE_WHERE_MISMATCH',
+            this.name,
+            snapshot?.version,
+            `${n} written rows do not match the replaceWhere predicate`,
+          );
+        }
+      }
+
+      const adds = await this.writeDataFiles(sql, connection, schema, partitionColumns, {
+        dataChange: true,
+        ...(options.targetFileBytes ? { targetFileBytes: options.targetFileBytes } : {}),
+        numIndexedCols: Number(snapshot?.properties['delta.dataSkippingNumIndexedCols'] ?? 32),
+      });
+      if (rewriteSql) {
+        adds.push(
+          ...(await this.writeDataFiles(rewriteSql, connection, schema, partitionColumns, {
+            dataChange: true,
+            sourceColumns: new Set(schema.fields.map((f) => f.name.toLowerCase())),
+          })),
+        );
+      }
+      const actions: Action[] = [];
+      if (protocol) actions.push({ kind: 'protocol', protocol });
+      if (metadata) actions.push({ kind: 'metaData', metaData: metadata });
+      const now = Date.now();
+      for (const t of options.txns ?? [])
+        actions.push({ kind: 'txn', txn: { appId: t.appId, version: t.version, lastUpdated: now } });
+      for (const r of removes) actions.push({ kind: 'remove', remove: r });
+      for (const a of adds) actions.push({ kind: 'add', add: a });
+      const rows = adds.reduce((n, a) => n + Number(/"numRecords":(\d+)/.exec(a.stats ?? '')?.[1] ?? 0), 0);
+      const mode = options.mode ?? 'append';
+      const result = await this.commit(snapshot, actions, {
+        operation: options.operation ?? (snapshot ? 'WRITE' : 'CREATE TABLE AS SELECT'),
+        operationParameters: {
+          mode: mode === 'overwrite' ? 'Overwrite' : 'Append',
+          partitionBy: JSON.stringify(partitionColumns),
+          ...(options.replaceWhere ? { predicate: predicateToSql(options.replaceWhere) } : {}),
+          ...options.operationParameters,
+        },
+        operationMetrics: {
+          numFiles: String(adds.length),
+          numOutputRows: String(rows),
+          numOutputBytes: String(adds.reduce((n, a) => n + a.size, 0)),
+          numRemovedFiles: String(removes.length),
+        },
+        footprint: this.footprint(schema, partitionColumns, {
+          removedFiles: new Set(removes.map((r) => fileKey(this.store.root, r))),
+          readPredicate,
+          appIds: new Set((options.txns ?? []).map((t) => t.appId)),
+        }),
+        isBlindAppend: mode === 'append' && !metadata,
+      });
+      return { ...result, addedFiles: adds.length, removedFiles: removes.length, rowsWritten: rows };
+    } finally {
+      ownConnection?.closeSync();
+    }
+  }
+
+  /**
+   * Commits `actions` on top of `read` (undefined: creates the table) with optimistic
+   * concurrency: the commit file is created only if absent; on a lost race the winning
+   * commits are checked for logical conflicts and the commit moves to the next version.
+   * Throws CommitConflictError (or DELTA_TABLE_ALREADY_EXISTS when creating).
+   */
+  async commit(
+    read: Snapshot | undefined,
+    actions: readonly Action[],
+    info: {
+      operation: string;
+      operationParameters?: Record<string, unknown>;
+      operationMetrics?: Record<string, unknown>;
+      footprint: TransactionFootprint;
+      isBlindAppend: boolean;
+    },
+  ): Promise<Omit<CommitResult, 'addedFiles' | 'removedFiles' | 'rowsWritten'>> {
+    const commitInfo: CommitInfoAction = {
+      timestamp: Date.now(),
+      operation: info.operation,
+      operationParameters: info.operationParameters ?? {},
+      ...(read ? { readVersion: read.version } : {}),
+      isolationLevel: 'Serializable',
+      isBlindAppend: info.isBlindAppend,
+      ...(info.operationMetrics ? { operationMetrics: info.operationMetrics } : {}),
+      engineInfo: ENGINE_INFO,
+      txnId: randomUUID(),
+    };
+    let current = read;
+    let version = read ? read.version + 1 : 0;
+    for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
+      commitInfo.timestamp = Date.now();
+      const committed: Action[] = [{ kind: 'commitInfo', commitInfo }, ...actions];
+      try {
+        await this.store.putIfAbsent(LOG_DIR + commitFileName(version), serializeActions(committed));
+      } catch (e) {
+        if (!(e instanceof FileAlreadyExistsError)) throw e;
+        if (!current)
+          throw new DeltaError(
+            'DELTA_TABLE_ALREADY_EXISTS',
+            this.name,
+            0,
+            'a concurrent writer created the table',
+          );
+        const winners = await this.log.readCommits([version]);
+        const conflict = findConflict(this.store.root, info.footprint, winners[0]!.actions);
+        if (conflict) {
+          throw new CommitConflictError(
+            this.name,
+            version,
+            `${conflict.problem} (${conflict.code}); re-read the table and retry`,
+          );
+        }
+        current = this.log.advance(current, winners);
+        version = current.version + 1;
+        if (attempt % 8 === 0)
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, attempt)));
+        continue;
+      }
+      const snapshot = current
+        ? this.log.advance(current, [{ version, actions: committed }])
+        : new Snapshot(
+            this.name,
+            this.store.root,
+            replayLog(this.name, this.store.root, undefined, [{ version, actions: committed }]),
+          );
+      this.remember(snapshot);
+      await this.maybeCheckpoint(snapshot);
+      return { version, snapshot, attempts: attempt };
+    }
+    throw new DeltaError(
+      'DELTA_COMMIT_RETRIES_EXHAUSTED',
+      this.name,
+      version,
+      `gave up after ${MAX_COMMIT_ATTEMPTS} attempts`,
+      {
+        retriable: true,
+      },
+    );
+  }
+
+  private async maybeCheckpoint(snapshot: Snapshot): Promise<void> {
+    const interval = Number(snapshot.properties['delta.checkpointInterval'] ?? DEFAULT_CHECKPOINT_INTERVAL);
+    if (!(interval > 0) || snapshot.version === 0 || snapshot.version % interval !== 0) return;
+    try {
+      await this.checkpoint(snapshot);
+    } catch (error) {
+      // A missing checkpoint slows readers down but loses nothing: the commit stands.
+      this.logger.warn('checkpoint failed', {
+        table: this.name,
+        version: snapshot.version,
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  /** Writes a checkpoint of `snapshot` (latest by default) and points `_last_checkpoint` at it. */
+  async checkpoint(snapshot?: Snapshot): Promise<void> {
+    const snap = snapshot ?? (await this.latest());
+    const retention = durationHours(snap.properties['delta.deletedFileRetentionDuration']) ?? 168;
+    const cutoff = Date.now() - retention * HOUR_MS;
+    const actions: Action[] = [
+      { kind: 'protocol', protocol: snap.protocol },
+      { kind: 'metaData', metaData: snap.metadata },
+    ];
+    for (const txn of snap.state.txns.values()) actions.push({ kind: 'txn', txn });
+    for (const d of snap.state.domains.values()) actions.push({ kind: 'domainMetadata', domainMetadata: d });
+    for (const add of snap.state.files.values())
+      actions.push({ kind: 'add', add: { ...add, dataChange: false } });
+    for (const remove of snap.state.tombstones.values()) {
+      if ((remove.deletionTimestamp ?? 0) > cutoff)
+        actions.push({ kind: 'remove', remove: { ...remove, dataChange: false } });
+    }
+    const bytes = await this.duck.checkpointBytes(actions);
+    await this.store.put(LOG_DIR + checkpointFileName(snap.version), bytes);
+    const hint = await this.log.lastCheckpointHint();
+    if (hint === undefined || hint < snap.version) {
+      await this.store.put(
+        `${LOG_DIR}_last_checkpoint`,
+        JSON.stringify({
+          version: snap.version,
+          size: actions.length,
+          sizeInBytes: bytes.length,
+          numOfAddFiles: snap.state.files.size,
+        }),
+      );
+    }
+  }
+
+  /**
+   * Compacts small files: per partition, files below `minFileBytes` are rewritten into files
+   * of up to `targetFileBytes` in one commit whose actions have dataChange=false.
+   */
+  async optimize(options: OptimizeOptions = {}): Promise<OptimizeResult> {
+    const snapshot = await this.latest();
+    assertWritable(this.name, snapshot.version, snapshot.protocol, snapshot.metadata);
+    const target = options.targetFileBytes ?? DEFAULT_TARGET_FILE_BYTES;
+    const min = options.minFileBytes ?? Math.floor(target * 0.75);
+    const byPartition = new Map<string, DataFile[]>();
+    for (const f of snapshot.files(options.where)) {
+      if (f.add.size >= min || f.add.deletionVector) continue;
+      const key = JSON.stringify(f.add.partitionValues ?? {});
+      byPartition.set(key, [...(byPartition.get(key) ?? []), f]);
+    }
+    const groups = [...byPartition.values()].filter((g) => g.length > 1);
+    if (groups.length === 0)
+      return { version: undefined, filesRemoved: 0, filesAdded: 0, partitionsOptimized: 0 };
+    const connection = await this.duck.connect();
+    try {
+      const adds: AddAction[] = [];
+      const removes: RemoveAction[] = [];
+      for (const group of groups) {
+        const sql = await this.scanSql(snapshot, { files: group });
+        adds.push(
+          ...(await this.writeDataFiles(sql, connection, snapshot.schema, snapshot.partitionColumns, {
+            dataChange: false,
+            targetFileBytes: target,
+            sourceColumns: new Set(snapshot.schema.fields.map((f) => f.name.toLowerCase())),
+          })),
+        );
+        removes.push(...group.map((f) => removeFor(f.add, false)));
+      }
+      const result = await this.commit(
+        snapshot,
+        [
+          ...removes.map((remove): Action => ({ kind: 'remove', remove })),
+          ...adds.map((add): Action => ({ kind: 'add', add })),
+        ],
+        {
+          operation: 'OPTIMIZE',
+          operationParameters: {
+            predicate: options.where ? predicateToSql(options.where) : '[]',
+            zOrderBy: '[]',
+          },
+          operationMetrics: { numRemovedFiles: String(removes.length), numAddedFiles: String(adds.length) },
+          footprint: this.footprint(snapshot.schema, snapshot.partitionColumns, {
+            removedFiles: new Set(removes.map((r) => fileKey(this.store.root, r))),
+          }),
+          isBlindAppend: false,
+        },
+      );
+      return {
+        version: result.version,
+        filesRemoved: removes.length,
+        filesAdded: adds.length,
+        partitionsOptimized: groups.length,
+      };
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  /**
+   * Deletes files under the table root that no version inside the retention period needs:
+   * not live in the latest snapshot, not removed within the retention period, and older
+   * than it. Live files are never deleted. Throws DeltaError for a retention under 168 h
+   * unless `enforceRetentionDuration` is false.
+   */
+  async vacuum(options: VacuumOptions = {}): Promise<VacuumResult> {
+    const snapshot = await this.log.snapshot();
+    assertWritable(this.name, snapshot.version, snapshot.protocol, snapshot.metadata);
+    const tableRetention = durationHours(snapshot.properties['delta.deletedFileRetentionDuration']) ?? 168;
+    const retention = options.retentionHours ?? tableRetention;
+    if (retention < 0)
+      throw new DeltaError(
+        'DELTA_VACUUM_INVALID_RETENTION',
+        this.name,
+        snapshot.version,
+        'retention must not be negative',
+      );
+    if (retention < 168 && options.enforceRetentionDuration !== false) {
+      throw new DeltaError(
+        'DELTA_VACUUM_RETENTION_TOO_SHORT',
+        this.name,
+        snapshot.version,
+        `retention of ${retention} hours is under the safe minimum of 168 hours; readers of older versions could lose files (pass enforceRetentionDuration: false to override)`,
+      );
+    }
+    const now = options.now ?? Date.now();
+    const cutoff = now - retention * HOUR_MS;
+    const keep = new Set<string>();
+    for (const add of snapshot.state.files.values()) keep.add(resolveDataFilePath(this.store.root, add.path));
+    for (const r of snapshot.state.tombstones.values()) {
+      if ((r.deletionTimestamp ?? 0) >= cutoff) keep.add(resolveDataFilePath(this.store.root, r.path));
+    }
+    const candidates: string[] = [];
+    for (const meta of await this.store.listWithMeta('')) {
+      if (meta.key.startsWith(LOG_DIR) || isHiddenPath(meta.key)) continue;
+      if (keep.has(resolveDataFilePath(this.store.root, encodeDataFilePath(meta.key)))) continue;
+      if (meta.lastModified >= cutoff) continue;
+      candidates.push(meta.key);
+    }
+    if (!options.dryRun) {
+      // Re-read the log: a file that became live meanwhile must survive.
+      const latest = await this.log.update(snapshot);
+      const live = new Set(
+        [...latest.state.files.values()].map((a) => resolveDataFilePath(this.store.root, a.path)),
+      );
+      const deletable = candidates.filter(
+        (k) => !live.has(resolveDataFilePath(this.store.root, encodeDataFilePath(k))),
+      );
+      for (const key of deletable) await this.store.delete(key);
+      this.logger.info('vacuum deleted files', { table: this.name, files: deletable.length });
+      return { dryRun: false, files: deletable };
+    }
+    return { dryRun: true, files: candidates };
+  }
+}
+
+/** A hidden file or folder (`_x`, `.x`) that VACUUM leaves alone; partition folders `_a=b` are not hidden. */
+function isHiddenPath(key: string): boolean {
+  return key.split('/').some((seg) => (seg.startsWith('_') || seg.startsWith('.')) && !seg.includes('='));
+}
+
+function removeFor(add: AddAction, dataChange: boolean): RemoveAction {
+  return {
+    path: add.path,
+    deletionTimestamp: Date.now(),
+    dataChange,
+    extendedFileMetadata: true,
+    partitionValues: add.partitionValues ?? {},
+    size: add.size,
+    ...(add.stats ? { stats: add.stats } : {}),
+    ...(add.tags ? { tags: add.tags } : {}),
+  };
+}
+
+const WIDENING: Record<string, string[]> = {
+  byte: ['short', 'integer', 'long', 'double', 'float'],
+  short: ['integer', 'long', 'double', 'float'],
+  integer: ['long', 'double'],
+  long: [],
+  float: ['double'],
+  date: ['timestamp', 'timestamp_ntz'],
+  timestamp_ntz: ['timestamp'],
+};
+
+/** Whether a source column of type `from` can be written to a table column of type `to`. */
+function typesCompatible(from: DataType, to: DataType): boolean {
+  if (JSON.stringify(from) === JSON.stringify(to)) return true;
+  if (typeof from === 'string' && typeof to === 'string') {
+    if (WIDENING[from]?.includes(to)) return true;
+    if (from.startsWith('decimal') && (to.startsWith('decimal') || to === 'double')) return true;
+    if (
+      (from === 'integer' || from === 'long' || from === 'short' || from === 'byte') &&
+      to.startsWith('decimal')
+    )
+      return true;
+    return false;
+  }
+  if (isStructType(from) && isStructType(to)) {
+    return from.fields.every((f) => {
+      const t = to.fields.find((x) => x.name.toLowerCase() === f.name.toLowerCase());
+      return t !== undefined && typesCompatible(f.type, t.type);
+    });
+  }
+  if (typeof from === 'object' && typeof to === 'object' && from.type === to.type) {
+    if (from.type === 'array' && to.type === 'array')
+      return typesCompatible(from.elementType, to.elementType);
+    if (from.type === 'map' && to.type === 'map')
+      return typesCompatible(from.keyType, to.keyType) && typesCompatible(from.valueType, to.valueType);
+  }
+  return false;
+}

@@ -1,0 +1,152 @@
+// Per-file statistics (PROTOCOL.md "Per-file Statistics") built from what DuckDB reports for
+// each parquet file it writes (COPY ... RETURN_STATS). Pure.
+import { type DataType, isArrayType, isMapType, isStructType, type StructType } from './schema.js';
+
+/** DuckDB's statistics for one leaf column: min, max, null_count ... as strings. */
+export type ColumnStatistics = Record<string, string | undefined>;
+
+/** Longest string prefix kept in minValues; longer maxima are left out (still a valid bound). */
+const STRING_PREFIX = 32;
+
+/** Splits a DuckDB stats key such as `"st"."a"` into its path segments. */
+export function statsKeyPath(key: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"]|"")*)"/g;
+  for (let m = re.exec(key); m; m = re.exec(key)) out.push(m[1]!.replaceAll('""', '"'));
+  return out.length > 0 ? out : [key];
+}
+
+function timestampStat(value: string, kind: 'min' | 'max', utc: boolean): string | undefined {
+  // DuckDB prints `2024-01-01 00:00:09.123456+00` (or without zone for timestamp_ntz).
+  const m =
+    /^(-?\d{4,}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(?:([+-]\d{2})(?::?(\d{2}))?)?$/.exec(
+      value,
+    );
+  if (!m) return undefined;
+  const [, date, time, frac = '', offH, offM] = m;
+  if (offH !== undefined && (Number(offH) !== 0 || Number(offM ?? 0) !== 0)) return undefined;
+  const micros = frac.padEnd(6, '0').slice(0, 6);
+  let millis = Number(micros.slice(0, 3));
+  const subMillis = Number(micros.slice(3));
+  let base = Date.parse(`${date}T${time}Z`);
+  if (Number.isNaN(base)) return undefined;
+  // Stats hold milliseconds: round a maximum up so that it still bounds the data.
+  if (kind === 'max' && subMillis > 0) millis += 1;
+  base += millis;
+  const iso = new Date(base).toISOString();
+  return utc ? iso : iso.slice(0, -1);
+}
+
+/** A JSON literal for one statistic of a column of type `t`, or undefined to leave it out. */
+function statLiteral(t: DataType, value: string, kind: 'min' | 'max'): string | undefined {
+  if (typeof t !== 'string') return undefined;
+  switch (t) {
+    case 'string': {
+      if ([...value].length <= STRING_PREFIX) return JSON.stringify(value);
+      return kind === 'min' ? JSON.stringify([...value].slice(0, STRING_PREFIX).join('')) : undefined;
+    }
+    case 'long':
+    case 'integer':
+    case 'short':
+    case 'byte':
+      return /^-?\d+$/.test(value) ? value : undefined;
+    case 'float':
+    case 'double': {
+      const n = Number(value);
+      return Number.isFinite(n) ? String(n) : undefined;
+    }
+    case 'date':
+      return /^\d{4}-\d{2}-\d{2}$/.test(value) ? JSON.stringify(value) : undefined;
+    case 'timestamp':
+    case 'timestamp_ntz': {
+      const s = timestampStat(value, kind, t === 'timestamp');
+      return s === undefined ? undefined : JSON.stringify(s);
+    }
+    case 'boolean':
+    case 'binary':
+      return undefined;
+    default:
+      // decimal(p,s)
+      return /^-?\d+(\.\d+)?$/.test(value) ? value : undefined;
+  }
+}
+
+interface StatsTree {
+  [name: string]: StatsTree | string;
+}
+
+function setPath(tree: StatsTree, path: string[], literal: string): void {
+  let node = tree;
+  for (const segment of path.slice(0, -1)) {
+    const next = node[segment];
+    if (typeof next === 'object') node = next;
+    else {
+      const created: StatsTree = {};
+      node[segment] = created;
+      node = created;
+    }
+  }
+  node[path[path.length - 1]!] = literal;
+}
+
+function render(tree: StatsTree): string {
+  return `{${Object.entries(tree)
+    .map(([k, v]) => `${JSON.stringify(k)}:${typeof v === 'string' ? v : render(v)}`)
+    .join(',')}}`;
+}
+
+/** Leaf columns eligible for stats, in schema order: paths and types (arrays and maps excluded). */
+export function statsLeafColumns(
+  schema: StructType,
+  skipTopLevel: ReadonlySet<string>,
+): { path: string[]; type: DataType }[] {
+  const out: { path: string[]; type: DataType }[] = [];
+  const visit = (t: StructType, prefix: string[]) => {
+    for (const f of t.fields) {
+      if (prefix.length === 0 && skipTopLevel.has(f.name)) continue;
+      const p = [...prefix, f.name];
+      if (isStructType(f.type)) visit(f.type, p);
+      else if (!isArrayType(f.type) && !isMapType(f.type)) out.push({ path: p, type: f.type });
+    }
+  };
+  visit(schema, []);
+  return out;
+}
+
+/**
+ * The `stats` JSON string of one data file: numRecords, and minValues / maxValues /
+ * nullCount for the first `numIndexedCols` leaf columns (partition columns excluded).
+ * `columnStats` is keyed by DuckDB's quoted column path.
+ */
+export function buildFileStats(
+  numRecords: number,
+  schema: StructType,
+  partitionColumns: readonly string[],
+  columnStats: ReadonlyMap<string, ColumnStatistics>,
+  numIndexedCols = 32,
+): string {
+  const byPath = new Map<string, ColumnStatistics>();
+  for (const [key, stats] of columnStats) byPath.set(statsKeyPath(key).join('\u0000'), stats);
+  const leaves = statsLeafColumns(schema, new Set(partitionColumns));
+  const limited = numIndexedCols < 0 ? leaves : leaves.slice(0, numIndexedCols);
+  const minValues: StatsTree = {};
+  const maxValues: StatsTree = {};
+  const nullCount: StatsTree = {};
+  for (const { path, type } of limited) {
+    const stats = byPath.get(path.join('\u0000'));
+    if (!stats) {
+      // A column the file does not hold is entirely null.
+      setPath(nullCount, path, String(numRecords));
+      continue;
+    }
+    const nulls = stats['null_count'];
+    if (nulls !== undefined && /^\d+$/.test(nulls)) setPath(nullCount, path, nulls);
+    const min = stats['min'] === undefined ? undefined : statLiteral(type, stats['min'], 'min');
+    const max = stats['max'] === undefined ? undefined : statLiteral(type, stats['max'], 'max');
+    if (min !== undefined && max !== undefined) {
+      setPath(minValues, path, min);
+      setPath(maxValues, path, max);
+    }
+  }
+  return `{"numRecords":${numRecords},"minValues":${render(minValues)},"maxValues":${render(maxValues)},"nullCount":${render(nullCount)}}`;
+}

@@ -1,0 +1,154 @@
+// Staging JavaScript rows into a DuckDB temporary table, column by column through the
+// appender, typed by the Delta schema. Nested, decimal and binary values go through JSON/text.
+import {
+  BIGINT,
+  BOOLEAN,
+  DATE,
+  DOUBLE,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBDateValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+  type DuckDBType,
+  type DuckDBValue,
+  FLOAT,
+  INTEGER,
+  SMALLINT,
+  TIMESTAMP,
+  TIMESTAMPTZ,
+  TINYINT,
+  VARCHAR,
+} from '@duckdb/node-api';
+import { LakehouseError } from '../errors.js';
+import { type DataType, duckdbTypeOf, quoteIdent, type StructType } from './schema.js';
+
+const CHUNK_ROWS = 2048;
+
+function toMillis(value: unknown): number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return Date.parse(value);
+  return Number.NaN;
+}
+
+function toMicros(value: unknown): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'string') {
+    // Keep sub-millisecond digits that Date would drop.
+    const m = /^(.*?[T ]\d{2}:\d{2}:\d{2})\.(\d{4,9})(.*)$/.exec(value);
+    if (m) {
+      const base = Date.parse(`${m[1]}${m[3] || 'Z'}`);
+      if (!Number.isNaN(base)) return BigInt(base) * 1000n + BigInt(m[2]!.padEnd(6, '0').slice(0, 6));
+    }
+  }
+  const ms = toMillis(value);
+  if (Number.isNaN(ms)) throw new TypeError(`not a timestamp: ${String(value)}`);
+  return BigInt(Math.round(ms * 1000));
+}
+
+interface StagedColumn {
+  stageType: DuckDBType;
+  /** SQL that turns the staged column into the table type. */
+  castSql: (ident: string) => string;
+  convert: (value: unknown) => DuckDBValue;
+}
+
+function stagedColumn(type: DataType): StagedColumn {
+  const plain = (stageType: DuckDBType, convert: (v: unknown) => DuckDBValue): StagedColumn => ({
+    stageType,
+    castSql: (ident) => ident,
+    convert,
+  });
+  switch (type) {
+    case 'string':
+      return plain(VARCHAR, (v) =>
+        typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v),
+      );
+    case 'long':
+      return plain(BIGINT, (v) => BigInt(v as number | bigint | string));
+    case 'integer':
+      return plain(INTEGER, (v) => Number(v));
+    case 'short':
+      return plain(SMALLINT, (v) => Number(v));
+    case 'byte':
+      return plain(TINYINT, (v) => Number(v));
+    case 'double':
+      return plain(DOUBLE, (v) => Number(v));
+    case 'float':
+      return plain(FLOAT, (v) => Number(v));
+    case 'boolean':
+      return plain(BOOLEAN, (v) => Boolean(v));
+    case 'timestamp':
+      return plain(TIMESTAMPTZ, (v) => new DuckDBTimestampTZValue(toMicros(v)));
+    case 'timestamp_ntz':
+      return plain(TIMESTAMP, (v) => new DuckDBTimestampValue(toMicros(v)));
+    case 'date':
+      return plain(
+        DATE,
+        (v) =>
+          new DuckDBDateValue(
+            Math.floor(
+              toMillis(typeof v === 'string' && v.length === 10 ? `${v}T00:00:00Z` : v) / 86_400_000,
+            ),
+          ),
+      );
+    default: {
+      const target = duckdbTypeOf(type);
+      const nested = typeof type === 'object';
+      return {
+        stageType: VARCHAR,
+        castSql: (ident) => `CAST(${nested ? `${ident}::JSON` : ident} AS ${target})`,
+        convert: (v) => (nested || typeof v === 'object' ? JSON.stringify(v) : String(v)),
+      };
+    }
+  }
+}
+
+/**
+ * Creates temporary table `name` on `connection` holding `rows` with the schema's columns
+ * (missing properties are NULL) and returns a SELECT that yields them with the table's types.
+ * Throws LakehouseError (ROW_CONVERSION) naming the row and column of a value that does not fit.
+ */
+export async function stageRows(
+  connection: DuckDBConnection,
+  name: string,
+  schema: StructType,
+  rows: readonly Record<string, unknown>[],
+): Promise<string> {
+  const columns = schema.fields.map((f) => ({ field: f, staged: stagedColumn(f.type) }));
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${columns
+      .map((c) => `${quoteIdent(c.field.name)} ${c.staged.stageType.toString()}`)
+      .join(', ')})`,
+  );
+  const appender = await connection.createAppender(name, 'temp');
+  try {
+    const types = columns.map((c) => c.staged.stageType);
+    for (let offset = 0; offset < rows.length; offset += CHUNK_ROWS) {
+      const slice = rows.slice(offset, offset + CHUNK_ROWS);
+      const chunk = DuckDBDataChunk.create(types, slice.length);
+      columns.forEach((c, col) => {
+        const values = slice.map((row, i) => {
+          const v = row[c.field.name];
+          if (v === null || v === undefined) return null;
+          try {
+            return c.staged.convert(v);
+          } catch (cause) {
+            throw new LakehouseError(
+              'ROW_CONVERSION',
+              `row ${offset + i}: column ${c.field.name} cannot hold ${JSON.stringify(v)} (${(cause as Error).message})`,
+              { cause },
+            );
+          }
+        });
+        chunk.setColumnValues(col, values);
+      });
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  return `SELECT ${columns.map((c) => `${c.staged.castSql(quoteIdent(c.field.name))} AS ${quoteIdent(c.field.name)}`).join(', ')} FROM temp.${quoteIdent(name)}`;
+}

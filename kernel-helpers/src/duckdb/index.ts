@@ -1,0 +1,1 @@
+export { connectUtc, type DuckDbOptions, openDuckDb } from './openDuckDb.js';

@@ -1,0 +1,9 @@
+// @rt-lakehouse/kernel-helpers: the library every part of RT-Lakehouse imports.
+// Folders follow the flow of data: events → kafka → delta → engine → stream → ai → notebook.
+export * from './delta/index.js';
+export * from './duckdb/index.js';
+export * from './errors.js';
+export * from './kafka/index.js';
+export type { Logger } from './logger.js';
+export { noopLogger } from './noopLogger.js';
+export * from './storage/index.js';

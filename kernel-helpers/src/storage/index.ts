@@ -1,0 +1,2 @@
+export { LocalObjectStore, NotFoundError } from './LocalObjectStore.js';
+export type { ObjectMeta, ObjectStore } from './ObjectStore.js';
