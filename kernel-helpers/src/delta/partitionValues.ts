@@ -48,7 +48,7 @@ export function partitionPathSegment(column: string, value: string | null): stri
   return `${escapePathChars(column)}=${value === null ? '__HIVE_DEFAULT_PARTITION__' : escapePathChars(value)}`;
 }
 
-/** Characters Hive escapes in partition folder names: control characters and "#%'*/:=?\\{}[]^. */
+// Characters Hive escapes in partition folder names (besides control characters).
 const ESCAPED = new Set('"#%\'*/:=?\\{}[]^\u007f');
 
 function escapePathChars(s: string): string {
