@@ -296,15 +296,7 @@ export class DeltaTable {
       try {
         found = await this.duck.fileColumns(missing);
       } catch (cause) {
-        throw new DeltaError(
-          'DELTA_DATA_FILE_UNREADABLE',
-          this.name,
-          undefined,
-          `cannot read data file footers: ${(cause as Error).message}`,
-          {
-            cause,
-          },
-        );
+        throw await this.explainUnreadable(missing, cause);
       }
       for (const url of missing) {
         const cols = found.get(url);
@@ -320,6 +312,35 @@ export class DeltaTable {
       }
     }
     return new Map(urls.map((u) => [u, this.fileColumnsCache.get(u)!]));
+  }
+
+  /** The error for a batch of data files DuckDB could not read: names the first bad file. */
+  private async explainUnreadable(urls: readonly string[], cause: unknown): Promise<DeltaError> {
+    for (const url of urls) {
+      try {
+        await this.duck.fileColumns([url]);
+      } catch (e) {
+        const message = (e as Error).message;
+        return /No files found|No such file|does not exist/i.test(message)
+          ? new DeltaError('DELTA_DATA_FILE_MISSING', this.name, undefined, `data file ${url} is missing`, {
+              cause: e,
+            })
+          : new DeltaError(
+              'DELTA_DATA_FILE_UNREADABLE',
+              this.name,
+              undefined,
+              `data file ${url} is unreadable: ${message}`,
+              { cause: e },
+            );
+      }
+    }
+    return new DeltaError(
+      'DELTA_DATA_FILE_UNREADABLE',
+      this.name,
+      undefined,
+      `cannot read data files: ${(cause as Error).message}`,
+      { cause },
+    );
   }
 
   /**

@@ -122,7 +122,7 @@ export async function stageRows(
       .map((c) => `${quoteIdent(c.field.name)} ${c.staged.stageType.toString()}`)
       .join(', ')})`,
   );
-  const appender = await connection.createAppender(name, 'temp');
+  const appender = await connection.createAppender(name, 'main', 'temp');
   try {
     const types = columns.map((c) => c.staged.stageType);
     for (let offset = 0; offset < rows.length; offset += CHUNK_ROWS) {
