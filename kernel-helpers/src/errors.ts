@@ -31,7 +31,11 @@ export class DeltaError extends LakehouseError {
     problem: string,
     options: LakehouseErrorOptions = {},
   ) {
-    super(code, `Delta table ${table}${version === undefined ? '' : ` at version ${version}`}: ${problem}`, options);
+    super(
+      code,
+      `Delta table ${table}${version === undefined ? '' : ` at version ${version}`}: ${problem}`,
+      options,
+    );
     this.table = table;
     this.version = version;
   }

@@ -2,9 +2,11 @@
 // appender, typed by the Delta schema. Nested, decimal and binary values go through JSON/text.
 import {
   BIGINT,
+  BLOB,
   BOOLEAN,
   DATE,
   DOUBLE,
+  DuckDBBlobValue,
   type DuckDBConnection,
   DuckDBDataChunk,
   DuckDBDateValue,
@@ -83,6 +85,13 @@ function stagedColumn(type: DataType): StagedColumn {
       return plain(TIMESTAMPTZ, (v) => new DuckDBTimestampTZValue(toMicros(v)));
     case 'timestamp_ntz':
       return plain(TIMESTAMP, (v) => new DuckDBTimestampValue(toMicros(v)));
+    case 'binary':
+      // Bytes as they are; a string stands for its UTF-8 bytes.
+      return plain(BLOB, (v) => {
+        if (v instanceof Uint8Array) return new DuckDBBlobValue(v);
+        if (typeof v === 'string') return new DuckDBBlobValue(Buffer.from(v, 'utf8'));
+        throw new TypeError('binary values must be Uint8Array (or Buffer) or string');
+      });
     case 'date':
       return plain(
         DATE,
