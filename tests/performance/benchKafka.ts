@@ -77,6 +77,7 @@ async function produceWithProjectClient(
   const producer = client.producer(options);
   await producer.send(topic, [{ key: 'warm-up', value: '{}' }]); // connect outside the timing
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const pending = new Set<Promise<void>>();
   for (let sent = 0; sent < count; sent += batchSize) {
     const messages: KafkaMessage[] = [];
@@ -88,8 +89,9 @@ async function produceWithProjectClient(
   }
   await producer.flush();
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpuBefore);
   await client.disconnect();
-  return seconds;
+  return { seconds, cpuSeconds };
 }
 
 async function consumeWithProjectClient(topic: string, expected: number) {
@@ -103,6 +105,7 @@ async function consumeWithProjectClient(topic: string, expected: number) {
     done = resolve;
   });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await consumer.subscribe([topic]);
   await consumer.run({
     eachBatch: async (batch) => {
@@ -114,18 +117,46 @@ async function consumeWithProjectClient(topic: string, expected: number) {
   });
   await finished;
   const ended = performance.now();
+  const cpuSeconds = cpuSecondsSince(cpuBefore);
   await client.disconnect();
-  return { seconds: (ended - started) / 1000, fetchSeconds: (ended - firstAt) / 1000, received, bytes };
+  return {
+    seconds: (ended - started) / 1000,
+    fetchSeconds: (ended - firstAt) / 1000,
+    cpuSeconds,
+    received,
+    bytes,
+  };
 }
 
-async function java(main: string, args: string[], classpath: string): Promise<string> {
+const cpuSecondsSince = (before: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(before);
+  return (user + system) / 1e6;
+};
+
+// Runs a Kafka tool; bash's `times` reports the JVM's CPU time (user + system, JIT included).
+async function java(main: string, args: string[], classpath: string) {
   const log4j = path.join(path.dirname(path.dirname(classpath)), 'log4j2.properties');
-  const { stdout } = await run(
-    'java',
-    ['-Xmx512m', `-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath, main, ...args],
+  const { stdout, stderr } = await run(
+    'bash',
+    [
+      '-c',
+      'java "$@"; status=$?; times >&2; exit $status',
+      'java',
+      '-Xmx512m',
+      `-Dlog4j2.configurationFile=${log4j}`,
+      '-cp',
+      classpath,
+      main,
+      ...args,
+    ],
     { maxBuffer: 64 * 1024 * 1024 },
   );
-  return stdout;
+  const children = stderr.trim().split('\n').at(-1) ?? '';
+  const cpuSeconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
+    (sum, [, minutes, seconds]) => sum + Number(minutes) * 60 + Number(seconds),
+    0,
+  );
+  return { stdout, cpuSeconds };
 }
 
 const perSecond = (n: number, seconds: number) => Math.round(n / seconds);
@@ -149,12 +180,10 @@ async function main() {
     console.log(`project client: ${batchSize} messages per send, ${inFlight} sends in flight, acks=all\n`);
 
     const nodeProduce = await produceWithProjectClient(topics.node, pool, {});
-    console.log(`project client produce: ${format(perSecond(count, nodeProduce))} msgs/s`);
     const gzipProduce = await produceWithProjectClient(topics.gzip, pool, { compression: 'gzip' });
-    console.log(`project client produce (gzip): ${format(perSecond(count, gzipProduce))} msgs/s`);
 
     await admin.admin.ensureTopic(topics.java, partitions);
-    const javaProduceOut = await java(
+    const javaProduce = await java(
       'org.apache.kafka.tools.ProducerPerformance',
       [
         '--topic',
@@ -171,21 +200,12 @@ async function main() {
       ],
       classpath,
     );
-    const javaProduceLine = javaProduceOut.trim().split('\n').at(-1) ?? '';
-    const javaProduce = Number(/([\d.]+) records\/sec/.exec(javaProduceLine)?.[1] ?? Number.NaN);
-    console.log(`ProducerPerformance: ${format(Math.round(javaProduce))} msgs/s  (${javaProduceLine})`);
+    const javaProduceLine = javaProduce.stdout.trim().split('\n').at(-1) ?? '';
+    const javaProduceRate = Number(/([\d.]+) records\/sec/.exec(javaProduceLine)?.[1] ?? Number.NaN);
 
     const nodeConsume = await consumeWithProjectClient(topics.node, count);
-    console.log(
-      `project client consume: ${format(perSecond(nodeConsume.received, nodeConsume.seconds))} msgs/s ` +
-        `(${format(perSecond(nodeConsume.received, nodeConsume.fetchSeconds))} msgs/s after the group join)`,
-    );
     const gzipConsume = await consumeWithProjectClient(topics.gzip, count);
-    console.log(
-      `project client consume (gzip): ${format(perSecond(gzipConsume.received, gzipConsume.seconds))} msgs/s`,
-    );
-
-    const javaConsumeOut = await java(
+    const javaConsume = await java(
       'org.apache.kafka.tools.ConsumerPerformance',
       [
         '--bootstrap-server',
@@ -201,20 +221,9 @@ async function main() {
       ],
       classpath,
     );
-    // Header: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
-    // rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
-    const row = javaConsumeOut
-      .trim()
-      .split('\n')
-      .at(-1)!
-      .split(',')
-      .map((cell) => cell.trim());
-    const javaConsume = Number(row[5]);
-    const javaConsumeFetch = Number(row[9]);
-    console.log(
-      `ConsumerPerformance: ${format(Math.round(javaConsume))} msgs/s ` +
-        `(${format(Math.round(javaConsumeFetch))} msgs/s after the group join)`,
-    );
+    // Columns: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg,
+    // nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+    const row = (javaConsume.stdout.trim().split('\n').at(-1) ?? '').split(',').map((cell) => cell.trim());
 
     const results = {
       kafkaVersion,
@@ -222,29 +231,44 @@ async function main() {
       avgValueBytes: avgBytes,
       partitions,
       produce: {
-        project: perSecond(count, nodeProduce),
-        projectGzip: perSecond(count, gzipProduce),
-        java: Math.round(javaProduce),
+        project: perSecond(count, nodeProduce.seconds),
+        projectPerCpuSecond: perSecond(count, nodeProduce.cpuSeconds),
+        projectGzip: perSecond(count, gzipProduce.seconds),
+        java: Math.round(javaProduceRate),
+        javaPerCpuSecond: perSecond(count, javaProduce.cpuSeconds),
       },
       consume: {
         project: perSecond(nodeConsume.received, nodeConsume.seconds),
         projectAfterJoin: perSecond(nodeConsume.received, nodeConsume.fetchSeconds),
+        projectPerCpuSecond: perSecond(nodeConsume.received, nodeConsume.cpuSeconds),
         projectGzip: perSecond(gzipConsume.received, gzipConsume.seconds),
-        java: Math.round(javaConsume),
-        javaAfterJoin: Math.round(javaConsumeFetch),
+        java: Math.round(Number(row[5])),
+        javaAfterJoin: Math.round(Number(row[9])),
+        javaPerCpuSecond: perSecond(count, javaConsume.cpuSeconds),
       },
     };
+    console.log(`ProducerPerformance: ${javaProduceLine}`);
     const ratio = (a: number, b: number) => (a / b).toFixed(2);
+    const line = (label: string, project: number, reference: number) =>
+      console.log(`| ${label} | ${format(project)} | ${format(reference)} | ${ratio(project, reference)} |`);
     console.log('\n| msgs/s | project client (kafkajs) | Kafka perf tool (Java) | ratio |');
     console.log('| --- | ---: | ---: | ---: |');
-    console.log(
-      `| produce | ${format(results.produce.project)} | ${format(results.produce.java)} | ${ratio(results.produce.project, results.produce.java)} |`,
+    line('produce', results.produce.project, results.produce.java);
+    line(
+      'produce per CPU second of the client',
+      results.produce.projectPerCpuSecond,
+      results.produce.javaPerCpuSecond,
+    );
+    line('consume (group join included)', results.consume.project, results.consume.java);
+    line('consume after the group join', results.consume.projectAfterJoin, results.consume.javaAfterJoin);
+    line(
+      'consume per CPU second of the client',
+      results.consume.projectPerCpuSecond,
+      results.consume.javaPerCpuSecond,
     );
     console.log(
-      `| consume | ${format(results.consume.project)} | ${format(results.consume.java)} | ${ratio(results.consume.project, results.consume.java)} |`,
-    );
-    console.log(
-      `| consume after join | ${format(results.consume.projectAfterJoin)} | ${format(results.consume.javaAfterJoin)} | ${ratio(results.consume.projectAfterJoin, results.consume.javaAfterJoin)} |`,
+      `\nproject client with gzip: produce ${format(results.produce.projectGzip)} msgs/s, ` +
+        `consume ${format(results.consume.projectGzip)} msgs/s`,
     );
     console.log(`\n${JSON.stringify(results)}`);
   } finally {
