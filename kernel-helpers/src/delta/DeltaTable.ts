@@ -174,6 +174,7 @@ export class DeltaTable {
   private readonly logger: Logger;
   private readonly partitionTimeZone: string | undefined;
   private latestSnapshot: Snapshot | undefined;
+  private readonly commitListeners = new Set<(snapshot: Snapshot) => void>();
   /** Top-level column names per data file URL (data files never change). */
   private readonly fileColumnsCache = new Map<string, Set<string>>();
 
@@ -191,6 +192,15 @@ export class DeltaTable {
     const store = typeof location === 'string' ? new LocalObjectStore(location) : location;
     const duck = options.duck ?? (await DeltaDuckDb.create());
     return new DeltaTable(store, duck, options);
+  }
+
+  /**
+   * Calls `listener` after each commit made through this object (not other processes' commits:
+   * readers poll `latest()` for those). Returns a function that removes the listener.
+   */
+  onCommit(listener: (snapshot: Snapshot) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
   }
 
   /** Whether the table has a Delta log. */
@@ -867,6 +877,7 @@ export class DeltaTable {
             replayLog(this.name, this.store.root, undefined, [{ version, actions: committed }]),
           );
       this.remember(snapshot);
+      for (const listener of this.commitListeners) listener(snapshot);
       await this.maybeCheckpoint(snapshot);
       return { version, snapshot, attempts: attempt };
     }
