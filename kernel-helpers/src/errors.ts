@@ -82,3 +82,17 @@ export class ConfigError extends LakehouseError {
     super('CONFIG_INVALID', message, options);
   }
 }
+
+/**
+ * A user or AI query that was refused by the SQL guard, failed in DuckDB or ran out of time;
+ * `code` says which (SQL_* for refusals and bad SQL, QUERY_* for execution). `sql` is the text
+ * that was submitted.
+ */
+export class QueryError extends LakehouseError {
+  readonly sql: string | undefined;
+
+  constructor(code: string, message: string, options: LakehouseErrorOptions & { sql?: string } = {}) {
+    super(code, message, options);
+    this.sql = options.sql;
+  }
+}

@@ -2,6 +2,7 @@
 // Folders follow the flow of data: events → kafka → delta → engine → stream → ai → notebook.
 export * from './delta/index.js';
 export * from './duckdb/index.js';
+export * from './engine/index.js';
 export * from './errors.js';
 export * from './kafka/index.js';
 export type { Logger } from './logger.js';
