@@ -1,5 +1,5 @@
 // Staging JavaScript rows into a DuckDB temporary table, column by column through the
-// appender, typed by the Delta schema. Nested, decimal and binary values go through JSON/text.
+// appender, typed by the Delta schema. Nested and decimal values go through JSON/text.
 import {
   BIGINT,
   BLOB,
