@@ -44,6 +44,9 @@ export interface QueryColumn {
  * Operations are serialised on one connection unless a caller opens more.
  */
 export class DeltaDuckDb {
+  /** Serialises work on the shared connection: one statement at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   private constructor(
     readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -52,6 +55,13 @@ export class DeltaDuckDb {
   static async create(): Promise<DeltaDuckDb> {
     const instance = await openDuckDb();
     return new DeltaDuckDb(instance, await connectUtc(instance));
+  }
+
+  /** Runs `fn` with the shared connection once the work queued before it has finished. */
+  private exclusive<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => fn(this.connection));
+    this.queue = run.catch(() => {});
+    return run;
   }
 
   /** A new connection of the same instance (for work that must not wait on the shared one). */
@@ -63,8 +73,8 @@ export class DeltaDuckDb {
   async readActionRows(urls: readonly string[]): Promise<unknown[]> {
     if (urls.length === 0) return [];
     const list = `[${urls.map(quoteLiteral).join(', ')}]`;
-    const reader = await this.connection.runAndReadAll(
-      `SELECT to_json(t)::VARCHAR AS j FROM read_parquet(${list}, union_by_name = true) t`,
+    const reader = await this.exclusive((c) =>
+      c.runAndReadAll(`SELECT to_json(t)::VARCHAR AS j FROM read_parquet(${list}, union_by_name = true) t`),
     );
     return reader.getColumns()[0]!.map((j) => JSON.parse(j as string));
   }
@@ -79,12 +89,13 @@ export class DeltaDuckDb {
       const columns = Object.entries(CHECKPOINT_COLUMNS)
         .map(([k, v]) => `${quoteLiteral(k)}: ${quoteLiteral(v)}`)
         .join(', ');
-      await this.connection.run(
-        `COPY (SELECT ${Object.keys(CHECKPOINT_COLUMNS)
-          .map((c) => `"${c}"`)
-          .join(
-            ', ',
-          )} FROM read_json(${quoteLiteral(input)}, format = 'newline_delimited', columns = {${columns}}, maximum_object_size = 1073741824)) TO ${quoteLiteral(output)} (FORMAT parquet)`,
+      const select = Object.keys(CHECKPOINT_COLUMNS)
+        .map((c) => `"${c}"`)
+        .join(', ');
+      await this.exclusive((c) =>
+        c.run(
+          `COPY (SELECT ${select} FROM read_json(${quoteLiteral(input)}, format = 'newline_delimited', columns = {${columns}}, maximum_object_size = 1073741824)) TO ${quoteLiteral(output)} (FORMAT parquet)`,
+        ),
       );
       return await fs.readFile(output);
     } finally {
@@ -97,8 +108,8 @@ export class DeltaDuckDb {
     const out = new Map<string, Set<string>>();
     if (urls.length === 0) return out;
     const list = `[${urls.map(quoteLiteral).join(', ')}]`;
-    const reader = await this.connection.runAndReadAll(
-      `SELECT file_name, name, num_children FROM parquet_schema(${list})`,
+    const reader = await this.exclusive((c) =>
+      c.runAndReadAll(`SELECT file_name, name, num_children FROM parquet_schema(${list})`),
     );
     // parquet_schema lists each file's schema tree depth-first; the root comes first.
     let file = '';
@@ -125,12 +136,15 @@ export class DeltaDuckDb {
   }
 
   /** Column names and types of a query's result, without running it. */
-  async describe(sql: string, connection: DuckDBConnection = this.connection): Promise<QueryColumn[]> {
-    const prepared = await connection.prepare(`SELECT * FROM (${sql}) LIMIT 0`);
-    const result = await prepared.run();
-    const names = result.columnNames();
-    const types = result.columnTypes();
-    return names.map((name, i) => ({ name, type: types[i]! }));
+  async describe(sql: string, connection?: DuckDBConnection): Promise<QueryColumn[]> {
+    const run = async (c: DuckDBConnection) => {
+      const prepared = await c.prepare(`SELECT * FROM (${sql}) LIMIT 0`);
+      const result = await prepared.run();
+      const names = result.columnNames();
+      const types = result.columnTypes();
+      return names.map((name, i) => ({ name, type: types[i]! }));
+    };
+    return connection ? run(connection) : this.exclusive(run);
   }
 
   /**
@@ -142,7 +156,9 @@ export class DeltaDuckDb {
     folderUrl: string,
     options: { maxFileBytes?: number; connection?: DuckDBConnection } = {},
   ): Promise<WrittenParquetFile[]> {
-    const connection = options.connection ?? this.connection;
+    if (!options.connection)
+      return this.exclusive((c) => this.copyToParquet(selectSql, folderUrl, { ...options, connection: c }));
+    const connection = options.connection;
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(folderUrl)) await fs.mkdir(folderUrl, { recursive: true });
     const size = options.maxFileBytes ? `, FILE_SIZE_BYTES ${options.maxFileBytes}` : '';
     const reader = await connection.runAndReadAll(
@@ -171,5 +187,6 @@ export class DeltaDuckDb {
 
   close(): void {
     this.connection.closeSync();
+    this.instance.closeSync();
   }
 }
