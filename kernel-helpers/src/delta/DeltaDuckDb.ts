@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DuckDBConnection, DuckDBInstance, DuckDBType } from '@duckdb/node-api';
+import { type DuckDBConnection, type DuckDBInstance, type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
 import { connectUtc, openDuckDb } from '../duckdb/openDuckDb.js';
 import type { Action } from './actions.js';
 import { serializeActions } from './parseActions.js';
-import { quoteLiteral } from './schema.js';
+import { quoteIdent, quoteLiteral } from './schema.js';
 
 const MAP = 'MAP(VARCHAR, VARCHAR)';
 const DV =
@@ -24,6 +24,29 @@ const CHECKPOINT_COLUMNS: Record<string, string> = {
     'STRUCT(minReaderVersion INTEGER, minWriterVersion INTEGER, readerFeatures VARCHAR[], writerFeatures VARCHAR[])',
   domainMetadata: 'STRUCT("domain" VARCHAR, "configuration" VARCHAR, removed BOOLEAN)',
 };
+
+/** The add fields read from checkpoints; maps and structs come as JSON text. */
+const ADD_FIELDS: readonly { name: string; json: boolean }[] = [
+  { name: 'path', json: false },
+  { name: 'partitionValues', json: true },
+  { name: 'size', json: false },
+  { name: 'modificationTime', json: false },
+  { name: 'dataChange', json: false },
+  { name: 'stats', json: false },
+  { name: 'tags', json: true },
+  { name: 'deletionVector', json: true },
+  { name: 'baseRowId', json: false },
+  { name: 'defaultRowCommitVersion', json: false },
+  { name: 'clusteringProvider', json: false },
+];
+
+/** What `readCheckpointRows` returns. */
+export interface CheckpointRows {
+  /** Add actions column by column (values as DuckDB returns them), or undefined without an add column. */
+  adds: { rowCount: number; columns: Record<string, unknown[]> } | undefined;
+  /** Every other action row as a plain object with null fields. */
+  others: unknown[];
+}
 
 /** One parquet file DuckDB wrote, with what COPY ... RETURN_STATS reported. */
 export interface WrittenParquetFile {
@@ -69,14 +92,48 @@ export class DeltaDuckDb {
     return connectUtc(this.instance);
   }
 
-  /** Rows of checkpoint (or sidecar) parquet files, each as a plain object with null fields. */
-  async readActionRows(urls: readonly string[]): Promise<unknown[]> {
-    if (urls.length === 0) return [];
+  /**
+   * The actions of checkpoint (or sidecar) parquet files: `adds` as column arrays (the bulk of
+   * a checkpoint, read column by column without JSON), every other action as a plain object
+   * (`{ "remove": {...} }`). Fields a file lacks come back as undefined columns.
+   */
+  async readCheckpointRows(urls: readonly string[]): Promise<CheckpointRows> {
+    if (urls.length === 0) return { adds: undefined, others: [] };
     const list = `[${urls.map(quoteLiteral).join(', ')}]`;
-    const reader = await this.exclusive((c) =>
-      c.runAndReadAll(`SELECT to_json(t)::VARCHAR AS j FROM read_parquet(${list}, union_by_name = true) t`),
-    );
-    return reader.getColumns()[0]!.map((j) => JSON.parse(j as string));
+    const source = `read_parquet(${list}, union_by_name = true)`;
+    return this.exclusive(async (c) => {
+      const prepared = await c.prepare(`SELECT * FROM ${source} LIMIT 0`);
+      const described = await prepared.run();
+      const names = described.columnNames();
+      const types = described.columnTypes();
+      let adds: CheckpointRows['adds'];
+      const addIndex = names.indexOf('add');
+      if (addIndex >= 0) {
+        const addType = types[addIndex]!;
+        const fields = addType.typeId === DuckDBTypeId.STRUCT ? addType.entryNames : [];
+        const wanted = ADD_FIELDS.filter((f) => fields.includes(f.name));
+        const select = wanted.map((f) =>
+          f.json ? `to_json(add.${quoteIdent(f.name)})::VARCHAR` : `add.${quoteIdent(f.name)}`,
+        );
+        const reader = await c.runAndReadAll(
+          `SELECT ${select.join(', ')} FROM ${source} WHERE add IS NOT NULL`,
+        );
+        const columns = reader.getColumns();
+        adds = {
+          rowCount: reader.currentRowCount,
+          columns: Object.fromEntries(wanted.map((f, i) => [f.name, columns[i]!])),
+        };
+      }
+      const others = names.filter((n) => n !== 'add');
+      let rows: unknown[] = [];
+      if (others.length > 0) {
+        const reader = await c.runAndReadAll(
+          `SELECT to_json(struct_pack(${others.map((n) => `${quoteIdent(n)} := ${quoteIdent(n)}`).join(', ')}))::VARCHAR FROM ${source} WHERE ${addIndex >= 0 ? 'add IS NULL' : 'TRUE'}`,
+        );
+        rows = (reader.getColumns()[0] ?? []).map((j) => JSON.parse(j as string));
+      }
+      return { adds, others: rows };
+    });
   }
 
   /** Writes `actions` as a classic checkpoint parquet file and returns its bytes. */

@@ -12,7 +12,7 @@ import {
   selectLogSegment,
 } from './LogSegment.js';
 import { commitFileName, versionPrefix } from './logFileNames.js';
-import { parseActionObject, parseCommitFile } from './parseActions.js';
+import { addActionsFromColumns, parseActionObject, parseCommitFile } from './parseActions.js';
 import { Snapshot } from './Snapshot.js';
 import { advanceState, type CommitActions, replayLog } from './TableState.js';
 import { assertReadable } from './tableFeatures.js';
@@ -111,11 +111,8 @@ export class DeltaLog {
         const text = Buffer.from(await this.store.get(LOG_DIR + ref.files[0])).toString('utf8');
         return this.withSidecars(parseCommitFile(text, this.table, ref.version), ref.version);
       }
-      const rows = await this.duck.readActionRows(ref.files.map((f) => this.store.urlFor(LOG_DIR + f)));
-      const actions = rows.map((row, i) =>
-        parseActionObject(row, this.table, ref.version, `${where} row ${i + 1}`),
-      );
-      return this.withSidecars(actions, ref.version);
+      const urls = ref.files.map((f) => this.store.urlFor(LOG_DIR + f));
+      return this.withSidecars(await this.readParquetActions(urls, ref.version, where), ref.version);
     } catch (cause) {
       if (cause instanceof DeltaError) throw cause;
       throw new DeltaError(
@@ -134,9 +131,22 @@ export class DeltaLog {
     const sidecars = actions.flatMap((a) => (a.kind === 'sidecar' ? [a.sidecar.path] : []));
     if (sidecars.length === 0) return actions;
     const urls = sidecars.map((p) => this.store.urlFor(p.includes('/') ? p : `${LOG_DIR}_sidecars/${p}`));
-    const rows = await this.duck.readActionRows(urls);
-    const more = rows.map((row, i) => parseActionObject(row, this.table, version, `sidecar row ${i + 1}`));
+    const more = await this.readParquetActions(urls, version, 'sidecar');
     return [...actions.filter((a) => a.kind !== 'sidecar'), ...more];
+  }
+
+  /** The actions of checkpoint-format parquet files (checkpoints and sidecars). */
+  private async readParquetActions(
+    urls: readonly string[],
+    version: number,
+    where: string,
+  ): Promise<Action[]> {
+    const { adds, others } = await this.duck.readCheckpointRows(urls);
+    const actions = others.map((row, i) =>
+      parseActionObject(row, this.table, version, `${where} row ${i + 1}`),
+    );
+    if (adds) actions.push(...addActionsFromColumns(adds.columns, adds.rowCount, this.table, version, where));
+    return actions;
   }
 
   /** Reads the given commits in parallel. */

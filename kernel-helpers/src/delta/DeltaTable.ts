@@ -31,6 +31,7 @@ import { buildScanSql, type ScanGroup } from './scanSql.js';
 import {
   type DataType,
   duckdbTypeOf,
+  field,
   isStructType,
   quoteIdent,
   quoteLiteral,
@@ -503,11 +504,16 @@ export class DeltaTable {
     };
   }
 
-  /** Resolves a write source to SQL on `connection` (staging rows when needed). */
+  /**
+   * Resolves a write source to SQL on `connection`, staging rows when needed. Row properties
+   * the table lacks are added as new columns (types inferred from the values) with
+   * `mergeSchema`, and refused without it.
+   */
   private async sourceSql(
     source: WriteSource,
     schema: StructType | undefined,
     connection: DuckDBConnection,
+    options: WriteOptions,
   ): Promise<string> {
     if ('sql' in source) return source.sql;
     if (!schema) {
@@ -518,7 +524,39 @@ export class DeltaTable {
         'writing rows needs an existing table (create it with a schema first)',
       );
     }
-    return stageRows(connection, `rtl_stage_${process.pid}_${++stageCounter}`, schema, source.rows);
+    const known = new Set(schema.fields.map((f) => f.name));
+    const extra = new Map<string, DataType>();
+    for (const row of source.rows) {
+      for (const [key, value] of Object.entries(row)) {
+        if (known.has(key) || extra.has(key) || value === null || value === undefined) continue;
+        if (!options.mergeSchema) {
+          throw new DeltaError(
+            'DELTA_SCHEMA_MISMATCH',
+            this.name,
+            undefined,
+            `the rows have column '${key}' that the table lacks; write with mergeSchema to add it`,
+          );
+        }
+        const type = deltaTypeOfValue(value);
+        if (!type) {
+          throw new DeltaError(
+            'DELTA_SCHEMA_MISMATCH',
+            this.name,
+            undefined,
+            `cannot infer a column type for '${key}' from ${JSON.stringify(value)}; write it through a SQL source`,
+          );
+        }
+        extra.set(key, type);
+      }
+    }
+    const staged: StructType =
+      extra.size === 0
+        ? schema
+        : {
+            type: 'struct',
+            fields: [...schema.fields, ...[...extra].map(([name, type]) => field(name, type))],
+          };
+    return stageRows(connection, `rtl_stage_${process.pid}_${++stageCounter}`, staged, source.rows);
   }
 
   /** The table schema after this write, checked against the source's columns. */
@@ -710,7 +748,7 @@ export class DeltaTable {
           'replaceWhere needs mode overwrite',
         );
       }
-      const sql = await this.sourceSql(source, snapshot?.schema, connection);
+      const sql = await this.sourceSql(source, snapshot?.schema, connection, options);
       const { schema, changed } = await this.resolveWriteSchema(sql, connection, snapshot?.schema, options);
       const partitionColumns =
         snapshot && !(options.overwriteSchema && options.partitionBy)
@@ -1076,6 +1114,17 @@ function removeFor(add: AddAction, dataChange: boolean): RemoveAction {
     ...(add.stats ? { stats: add.stats } : {}),
     ...(add.tags ? { tags: add.tags } : {}),
   };
+}
+
+/** The Delta type of a JavaScript value, for columns added by row writes. */
+function deltaTypeOfValue(value: unknown): DataType | undefined {
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'bigint') return 'long';
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? 'long' : 'double';
+  if (value instanceof Date) return 'timestamp';
+  if (value instanceof Uint8Array) return 'binary';
+  return undefined;
 }
 
 const WIDENING: Record<string, string[]> = {

@@ -33,15 +33,17 @@ export function resolveDataFilePath(tableRoot: string, path: string): string {
   return joinPath(tableRoot, decode(path));
 }
 
-/** Percent-encodes a relative data file path the way Spark and delta-rs write it. */
+/**
+ * Percent-encodes a relative data file path the way Spark and delta-rs write it: each segment
+ * URI-encoded, with the `=` of Hive partition folders left as it is.
+ */
 export function encodeDataFilePath(relative: string): string {
   return relative
     .split('/')
     .map((segment) =>
-      encodeURIComponent(segment).replace(
-        /[!'()*]/g,
-        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-      ),
+      encodeURIComponent(segment)
+        .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+        .replaceAll('%3D', '='),
     )
     .join('/');
 }

@@ -1,6 +1,6 @@
 // Parsing of Delta log actions from commit files (newline-delimited JSON) and checkpoint rows.
 import { DeltaError } from '../errors.js';
-import { type Action, type ActionKind, actionSchemas, isActionKind } from './actions.js';
+import { type Action, type ActionKind, type AddAction, actionSchemas, isActionKind } from './actions.js';
 
 /**
  * Parses one JSON object holding a single action (`{"add": {...}}`) into a tagged Action.
@@ -74,6 +74,71 @@ export function serializeActions(actions: readonly Action[]): string {
   for (const action of actions) {
     const kind: ActionKind = action.kind;
     out += `${JSON.stringify({ [kind]: (action as Record<string, unknown>)[kind] })}\n`;
+  }
+  return out;
+}
+
+const num = (v: unknown): number | undefined =>
+  v === null || v === undefined ? undefined : typeof v === 'bigint' ? Number(v) : (v as number);
+const json = (v: unknown): unknown => (v === null || v === undefined ? undefined : JSON.parse(v as string));
+
+/**
+ * Add actions from checkpoint columns (see DeltaDuckDb.readCheckpointRows), checked field by
+ * field without zod on the fast path; a row that fails goes through the zod schema so the
+ * error names the field. Throws DeltaError for invalid rows.
+ */
+export function addActionsFromColumns(
+  columns: Record<string, unknown[]>,
+  rowCount: number,
+  table: string,
+  version: number,
+  where: string,
+): Action[] {
+  const out: Action[] = new Array(rowCount);
+  const col = (name: string) => columns[name];
+  const [path, pv, size, mtime, dataChange, stats, tags, dv, baseRowId, defaultRowCommitVersion, clustering] =
+    [
+      col('path'),
+      col('partitionValues'),
+      col('size'),
+      col('modificationTime'),
+      col('dataChange'),
+      col('stats'),
+      col('tags'),
+      col('deletionVector'),
+      col('baseRowId'),
+      col('defaultRowCommitVersion'),
+      col('clusteringProvider'),
+    ];
+  for (let i = 0; i < rowCount; i++) {
+    const add: Record<string, unknown> = {
+      path: path?.[i],
+      size: num(size?.[i]),
+      modificationTime: num(mtime?.[i]),
+      dataChange: dataChange?.[i],
+    };
+    const partitionValues = json(pv?.[i]);
+    if (partitionValues !== undefined) add['partitionValues'] = partitionValues;
+    if (stats?.[i] !== null && stats?.[i] !== undefined) add['stats'] = stats[i];
+    const t = json(tags?.[i]);
+    if (t !== undefined) add['tags'] = t;
+    const d = json(dv?.[i]);
+    if (d !== undefined) add['deletionVector'] = d;
+    const b = num(baseRowId?.[i]);
+    if (b !== undefined) add['baseRowId'] = b;
+    const r = num(defaultRowCommitVersion?.[i]);
+    if (r !== undefined) add['defaultRowCommitVersion'] = r;
+    if (clustering?.[i] !== null && clustering?.[i] !== undefined) add['clusteringProvider'] = clustering[i];
+    const valid =
+      typeof add['path'] === 'string' &&
+      typeof add['size'] === 'number' &&
+      typeof add['modificationTime'] === 'number' &&
+      typeof add['dataChange'] === 'boolean' &&
+      (add['deletionVector'] === undefined || typeof add['deletionVector'] === 'object') &&
+      (partitionValues === undefined || (typeof partitionValues === 'object' && partitionValues !== null));
+    out[i] = valid
+      ? { kind: 'add', add: add as AddAction }
+      : parseActionObject({ add }, table, version, `${where} add row ${i + 1}`);
   }
   return out;
 }

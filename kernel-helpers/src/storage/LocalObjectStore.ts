@@ -35,27 +35,41 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async list(prefix: string, options: { recursive?: boolean; startAfter?: string } = {}): Promise<string[]> {
-    const dir = this.urlFor(prefix);
-    let names: string[];
+    const dir = this.urlFor(prefix).replace(/[\\/]+$/, '');
+    const base = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+    const after = options.startAfter;
+    const names: string[] = [];
     try {
-      const entries = await fs.readdir(dir, { withFileTypes: true, recursive: options.recursive ?? true });
-      names = [];
-      for (const e of entries) {
-        if (!e.isFile() || e.name.startsWith(TMP_PREFIX)) continue;
-        const parent =
-          (e as unknown as { parentPath?: string; path?: string }).parentPath ??
-          (e as { path?: string }).path ??
-          dir;
-        const rel = path.relative(this.root, path.join(parent, e.name)).split(path.sep).join('/');
-        names.push(rel);
+      if (options.recursive === false) {
+        for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+          if (!e.isFile() || e.name.startsWith(TMP_PREFIX)) continue;
+          const key = base + e.name;
+          if (after === undefined || key > after) names.push(key);
+        }
+      } else {
+        const entries = await fs.readdir(dir, { withFileTypes: true, recursive: true });
+        for (const e of entries) {
+          if (!e.isFile() || e.name.startsWith(TMP_PREFIX)) continue;
+          const parent =
+            (e as unknown as { parentPath?: string; path?: string }).parentPath ??
+            (e as { path?: string }).path ??
+            dir;
+          const sub =
+            parent.length > dir.length
+              ? `${parent
+                  .slice(dir.length + 1)
+                  .split(path.sep)
+                  .join('/')}/`
+              : '';
+          const key = base + sub + e.name;
+          if (after === undefined || key > after) names.push(key);
+        }
       }
     } catch (e) {
       if (isErrno(e, 'ENOENT') || isErrno(e, 'ENOTDIR')) return [];
       throw e;
     }
-    names.sort();
-    const after = options.startAfter;
-    return after === undefined ? names : names.filter((n) => n > after);
+    return names.sort();
   }
 
   async listWithMeta(prefix: string, options: { recursive?: boolean } = {}): Promise<ObjectMeta[]> {

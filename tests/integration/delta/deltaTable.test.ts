@@ -124,6 +124,23 @@ describe('DeltaTable', () => {
       { id: 2n, country: 'DE' },
     ]);
     expect((await t.history(1))[0]!.isBlindAppend).toBe(false);
+    // Row writes evolve the schema the same way, with types taken from the values.
+    await expect(t.write({ rows: [{ id: 3n, device: 'mobile' }] })).rejects.toThrow(
+      "the rows have column 'device' that the table lacks; write with mergeSchema to add it",
+    );
+    await t.write({ rows: [{ id: 3n, device: 'mobile', score: 0.5 }] }, { mergeSchema: true });
+    expect((await t.latest()).schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual([
+      'id:long',
+      'country:string',
+      'device:string',
+      'score:double',
+    ]);
+    expect((await t.readRows({ orderBy: 'id' }))[2]).toEqual({
+      id: 3n,
+      country: null,
+      device: 'mobile',
+      score: 0.5,
+    });
   });
 
   it('writes partitioned tables, with NULL partitions, and prunes by partition value', async () => {
@@ -147,7 +164,7 @@ describe('DeltaTable', () => {
         .files()
         .map((f) => f.add.path)
         .sort()[0],
-    ).toMatch(/^country%3DDE\/part-/);
+    ).toMatch(/^country=DE\/part-/);
     expect(ids(await t.readRows({ predicate: where.eq('country', 'DE') }))).toEqual([1, 4, 7]);
     expect(s.files(where.eq('country', 'DE'))).toHaveLength(1);
     expect(ids(await t.readRows({ predicate: where.isNull('country') }))).toEqual([0, 3, 6]);
