@@ -1,4 +1,6 @@
-// @rt-lakehouse/pipelines: the medallion pipeline definitions (bronze, silver, gold) and user
-// pipelines. The definitions arrive with the streaming milestone; the package exists so the
-// workspace, its build and its imports are in place.
-export {};
+// @rt-lakehouse/pipelines: the medallion pipeline definitions (bronze, silver, gold).
+export { type BronzePipelineOptions, bronzePipeline } from './bronzePipeline.js';
+export { type GoldPipelineOptions, goldKpisSql, goldPipeline } from './goldPipeline.js';
+export { medallionPipelines } from './medallionPipelines.js';
+export { DedupState, type SilverPipelineOptions, silverPipeline } from './silverPipeline.js';
+export * from './tableSchemas.js';

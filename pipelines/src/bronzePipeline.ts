@@ -1,0 +1,69 @@
+// Bronze: Kafka records appended as they are (raw JSON value plus Kafka coordinates). Each
+// commit carries one txn per Kafka partition, `bronze:<topic>:<partition>` → last offset.
+import {
+  definePipeline,
+  type KafkaRecord,
+  KafkaStreamSource,
+  type PipelineDefinition,
+  partitionKey,
+  type StreamSource,
+  type Trigger,
+} from '@rt-lakehouse/kernel-helpers';
+import { BRONZE_EVENTS_SCHEMA, TABLES } from './tableSchemas.js';
+
+export interface BronzePipelineOptions {
+  /** The Kafka topic (ignored when `source` is given). */
+  topic?: string;
+  /** Consumer group shared by every runner, which splits the partitions between them. */
+  groupId?: string;
+  /** Another source of Kafka-shaped records (the embedded mode's in-process source, seeding). */
+  source?: () => StreamSource<KafkaRecord>;
+  table?: string;
+  trigger?: Trigger;
+  name?: string;
+}
+
+export function bronzePipeline(options: BronzePipelineOptions = {}): PipelineDefinition<KafkaRecord> {
+  const table = options.table ?? TABLES.bronze;
+  const topic = options.topic ?? 'ecommerce_events';
+  return definePipeline<KafkaRecord>({
+    name: options.name ?? 'bronze',
+    description: `Raw records of ${options.source ? 'the in-process source' : `Kafka topic ${topic}`} into ${table}`,
+    source: (env) => {
+      if (options.source) return options.source();
+      if (!env.kafka)
+        throw new Error('the bronze pipeline needs a Kafka client (KAFKA_BROKERS) or an in-process source');
+      return new KafkaStreamSource(env.kafka, {
+        topic,
+        groupId: options.groupId ?? 'rt-lakehouse-bronze',
+        logger: env.logger,
+      });
+    },
+    positionOf: (r) => ({ key: partitionKey(r.topic, r.partition), position: Number(r.offset) }),
+    sinks: [{ table, schema: BRONZE_EVENTS_SCHEMA }],
+    trigger: options.trigger ?? { kind: 'continuous', maxBatchRecords: 100_000, maxWaitMs: 100 },
+    async transform(batch) {
+      const ingestedAt = Date.now();
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      const rows = batch.records.map((r) => {
+        if (r.timestamp < min) min = r.timestamp;
+        if (r.timestamp > max) max = r.timestamp;
+        return {
+          key: r.key === null ? null : r.key.toString('utf8'),
+          value: r.value === null ? null : r.value.toString('utf8'),
+          topic: r.topic,
+          kafka_partition: r.partition,
+          kafka_offset: r.offset,
+          kafka_ts: r.timestamp,
+          ingested_at: ingestedAt,
+        };
+      });
+      return {
+        writes: [{ table, source: { rows } }],
+        rowsIn: rows.length,
+        ...(rows.length > 0 ? { eventTime: { min, max } } : {}),
+      };
+    },
+  });
+}

@@ -1,0 +1,158 @@
+// Silver: Bronze rows parsed and validated with the event schema, coerced and normalised, and
+// deduplicated on event_id within a 10-minute event-time watermark. Every record Bronze holds
+// ends up in exactly one of silver_events or quarantine_events (with its reason).
+import {
+  type DeltaChange,
+  DeltaStreamSource,
+  definePipeline,
+  type EcommerceEvent,
+  type PipelineDefinition,
+  parseRawEvent,
+  type Trigger,
+} from '@rt-lakehouse/kernel-helpers';
+import { changedRowsSql, readRows } from './readChangedRows.js';
+import { QUARANTINE_EVENTS_SCHEMA, SILVER_EVENTS_SCHEMA, TABLES } from './tableSchemas.js';
+
+export interface SilverPipelineOptions {
+  bronzeTable?: string;
+  silverTable?: string;
+  quarantineTable?: string;
+  /** Event-time window in which a repeated event_id is a duplicate (default 10 minutes). */
+  dedupWatermarkMs?: number;
+  trigger?: Trigger;
+  name?: string;
+}
+
+/** Event ids accepted into Silver whose event time is inside the watermark. */
+export class DedupState {
+  private readonly seen = new Map<string, number>();
+  private maxTs = Number.NEGATIVE_INFINITY;
+  private sinceEviction = 0;
+
+  constructor(readonly windowMs: number) {}
+
+  /** The event-time watermark: events older than this are outside dedup. */
+  get watermark(): number {
+    return this.maxTs - this.windowMs;
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+
+  has(eventId: string): boolean {
+    return this.seen.has(eventId);
+  }
+
+  add(eventId: string, ts: number): void {
+    if (ts > this.maxTs) this.maxTs = ts;
+    if (ts >= this.watermark) this.seen.set(eventId, ts);
+    if (++this.sinceEviction >= 10_000) this.evict();
+  }
+
+  /** Forgets ids that fell behind the watermark. */
+  evict(): void {
+    this.sinceEviction = 0;
+    const wm = this.watermark;
+    for (const [id, ts] of this.seen) if (ts < wm) this.seen.delete(id);
+  }
+
+  clear(): void {
+    this.seen.clear();
+    this.maxTs = Number.NEGATIVE_INFINITY;
+  }
+}
+
+export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDefinition<DeltaChange> {
+  const bronze = options.bronzeTable ?? TABLES.bronze;
+  const silver = options.silverTable ?? TABLES.silver;
+  const quarantine = options.quarantineTable ?? TABLES.quarantine;
+  const dedup = new DedupState(options.dedupWatermarkMs ?? 10 * 60_000);
+  return definePipeline<DeltaChange>({
+    name: options.name ?? 'silver',
+    description: `Parse, validate, normalise and deduplicate ${bronze} into ${silver}; rejects into ${quarantine}`,
+    source: async (env) => new DeltaStreamSource(await env.lakehouse.table(bronze), bronze),
+    positionOf: (change) => ({ key: bronze, position: change.version }),
+    // Quarantine first: Silver is the dedup state, so it must never be ahead of its decisions.
+    sinks: [
+      { table: quarantine, schema: QUARANTINE_EVENTS_SCHEMA },
+      { table: silver, schema: SILVER_EVENTS_SCHEMA },
+    ],
+    trigger: options.trigger ?? { kind: 'continuous', maxBatchRecords: 100_000, maxWaitMs: 250 },
+    watermark: { column: 'ts', delayMs: dedup.windowMs },
+    async init(ctx) {
+      dedup.clear();
+      const table = await ctx.env.lakehouse.table(silver);
+      const snapshot = await table.latest();
+      if (snapshot.numFiles === 0) return;
+      const scan = await table.scanSql(snapshot, { columns: ['event_id', 'ts'] });
+      const rows = await readRows(
+        ctx.connection,
+        `WITH s AS (${scan}) SELECT event_id, epoch_ms(ts) FROM s WHERE ts >= (SELECT max(ts) FROM s) - INTERVAL (${dedup.windowMs}) MILLISECOND ORDER BY ts`,
+      );
+      for (const [id, ts] of rows) dedup.add(id as string, Number(ts));
+    },
+    async transform(batch, ctx) {
+      const table = await ctx.env.lakehouse.table(bronze);
+      const sql = await changedRowsSql(table, batch.records, ['value', 'kafka_partition', 'kafka_offset']);
+      const rows = sql
+        ? await readRows(ctx.connection, `${sql} ORDER BY _version, kafka_partition, kafka_offset`)
+        : [];
+      const now = Date.now();
+      const valid: Record<string, unknown>[] = [];
+      const rejected: Record<string, unknown>[] = [];
+      let duplicates = 0;
+      let lateBeyondDedup = 0;
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      for (const [version, value, partition, offset] of rows as [number, string | null, number, bigint][]) {
+        const v = Number(version);
+        const toQuarantine = !ctx.isWritten(quarantine, bronze, v);
+        const toSilver = !ctx.isWritten(silver, bronze, v);
+        const parsed = parseRawEvent(value);
+        if (!parsed.success) {
+          if (toQuarantine)
+            rejected.push(quarantineRow(value, `${parsed.code}: ${parsed.reason}`, partition, offset, now));
+          continue;
+        }
+        const event: EcommerceEvent = parsed.event;
+        const ts = event.ts.getTime();
+        if (dedup.has(event.event_id)) {
+          duplicates++;
+          if (toQuarantine) {
+            rejected.push(
+              quarantineRow(
+                value,
+                `duplicate: event_id already seen within the ${dedup.windowMs / 60_000}-minute watermark`,
+                partition,
+                offset,
+                now,
+              ),
+            );
+          }
+          continue;
+        }
+        if (ts < dedup.watermark) lateBeyondDedup++;
+        dedup.add(event.event_id, ts);
+        if (ts < min) min = ts;
+        if (ts > max) max = ts;
+        if (toSilver)
+          valid.push({ ...event, source_partition: partition, source_offset: offset, ingested_at: now });
+      }
+      return {
+        writes: [
+          { table: quarantine, source: { rows: rejected } },
+          { table: silver, source: { rows: valid } },
+        ],
+        rowsIn: rows.length,
+        ...(valid.length > 0 ? { eventTime: { min, max } } : {}),
+        counters: { quarantined: rejected.length, duplicates, lateBeyondDedupWatermark: lateBeyondDedup },
+        ...(Number.isFinite(dedup.watermark) ? { watermark: dedup.watermark } : {}),
+      };
+    },
+  });
+}
+
+function quarantineRow(raw: string | null, reason: string, partition: number, offset: bigint, now: number) {
+  return { raw, reason, source_partition: partition, source_offset: offset, quarantined_at: now };
+}
