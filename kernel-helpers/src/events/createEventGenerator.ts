@@ -80,7 +80,28 @@ const shopPrice = (amount: number) =>
 
 const padded = (prefix: string, n: number, width: number) => `${prefix}${String(n).padStart(width, '0')}`;
 
+/**
+ * JSON.stringify(wire), byte for byte, written out: about twice as fast, and the producer's
+ * budget per event is a few microseconds. Safe because every string here comes from the
+ * generator's own tables and ids, none with a character JSON escapes (checked below).
+ */
+const jsonOf = (w: EcommerceEventWire): string =>
+  `{"event_id":"${w.event_id}","user_id":"${w.user_id}","session_id":"${w.session_id}","product_id":"${w.product_id}","category_id":"${w.category_id}","event_type":"${w.event_type}","price":${w.price},"quantity":${w.quantity},"discount":${w.discount},"currency":"${w.currency}","ts":"${w.ts}","ua":"${w.ua}","country":"${w.country}","device_type":"${w.device_type}","referrer":"${w.referrer}"}`;
+
+/** Text JSON writes as is (no quote, backslash or control character to escape). */
+const isJsonSafe = (text: string) => JSON.stringify(text) === `"${text}"`;
+
 const epochMs = (value: number | Date) => (typeof value === 'number' ? value : value.getTime());
+
+// jsonOf relies on it: every string of the tables below JSON writes unchanged.
+for (const text of [
+  ...CATEGORIES.map((category) => category.id),
+  ...Object.values(USER_AGENTS).flat(),
+  ...REFERRERS,
+  ...DEFAULT_COUNTRIES,
+]) {
+  if (!isJsonSafe(text)) throw new Error(`catalogue text needs JSON escaping: ${text}`);
+}
 
 interface Session {
   user: number;
@@ -462,7 +483,7 @@ export function createEventGenerator(options: EventGeneratorOptions = {}): Event
 
     const wire = nextEvent(ts);
     if (fault === undefined) {
-      const record: GeneratedRecord = { key: wire.user_id, value: JSON.stringify(wire), ts };
+      const record: GeneratedRecord = { key: wire.user_id, value: jsonOf(wire), ts };
       if (recent.length < DUPLICATE_WINDOW) recent.push(record);
       else recent[recentNext] = record;
       recentNext = (recentNext + 1) % DUPLICATE_WINDOW;
@@ -472,7 +493,7 @@ export function createEventGenerator(options: EventGeneratorOptions = {}): Event
     if (fault === 'late') {
       const lateTs = ts - settings.faults.lateMinMs - Math.floor(random.float() * lateSpan);
       wire.ts = new Date(lateTs).toISOString();
-      return { key: wire.user_id, value: JSON.stringify(wire), ts: lateTs, fault };
+      return { key: wire.user_id, value: jsonOf(wire), ts: lateTs, fault };
     }
     return { key: wire.user_id, value: corruptEvent(fault, wire, JSON.stringify(wire), random), ts, fault };
   };

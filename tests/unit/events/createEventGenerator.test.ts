@@ -4,6 +4,7 @@
 import {
   createEventGenerator,
   type EcommerceEvent,
+  eventToJson,
   FAULT_KINDS,
   FAULT_REJECTION_CODE,
   type FaultKind,
@@ -99,6 +100,12 @@ describe('createEventGenerator: 100,000 events look like a shop', () => {
     );
     expect(wrong).toEqual([]);
     expect(distinct(events.map((event) => event.event_id))).toBe(events.length);
+    // The wire text is exactly what JSON.stringify writes, and what eventToJson writes.
+    const notCanonical = records.filter(
+      (record, i) =>
+        record.value !== JSON.stringify(JSON.parse(record.value)) || record.value !== eventToJson(events[i]!),
+    );
+    expect(notCanonical).toEqual([]);
   });
 
   it('walks the funnel: many views, fewer carts, fewer purchases', () => {
