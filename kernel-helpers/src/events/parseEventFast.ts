@@ -8,6 +8,7 @@ import {
   EVENT_TS_MIN,
   type EventType,
   QUANTITY_MAX,
+  REFERRERS,
 } from './ecommerceEvent.js';
 import { normalise } from './eventFieldNormalisers.js';
 
@@ -38,10 +39,21 @@ function eventIdOf(value: unknown): string | undefined {
 type DeviceType = EcommerceEvent['device_type'];
 type Currency = EcommerceEvent['currency'];
 
+// True when `text` neither starts nor ends with a character trim() removes (the usual case:
+// then it is its own trimmed form, without the call). Non-ASCII ends take the slow road.
+const isTrimmed = (text: string): boolean => {
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  return first > 32 && first < 127 && last > 32 && last < 127;
+};
+
 const nonEmptyText = (value: unknown): string | undefined => {
+  if (typeof value === 'string' && value.length > 0 && isTrimmed(value)) return value;
   const text = normalise.text(value);
   return typeof text === 'string' && text.length > 0 ? text : undefined;
 };
+
+const REFERRERS_AS_SENT = new Set<unknown>(REFERRERS);
 
 function eventTypeOf(value: unknown): EventType | undefined {
   // The canonical spellings first: they are what almost every record carries.
@@ -120,13 +132,18 @@ export function parseEventFast(input: unknown, now: number): EcommerceEvent | un
   // NaN (an unparseable timestamp) fails both comparisons.
   if (!(millis >= EVENT_TS_MIN && millis <= now + EVENT_TS_MAX_AHEAD_MS)) return undefined;
 
-  const ua = normalise.text(o['ua']);
+  const uaValue = o['ua'];
+  const ua =
+    typeof uaValue === 'string' && (uaValue.length === 0 || isTrimmed(uaValue))
+      ? uaValue
+      : normalise.text(uaValue);
   if (typeof ua !== 'string') return undefined;
   const country = countryOf(o['country']);
   if (country === undefined) return undefined;
   const device_type = deviceTypeOf(o['device_type']);
   if (device_type === undefined) return undefined;
-  const referrer = normalise.lower(o['referrer']);
+  const referrerValue = o['referrer'];
+  const referrer = REFERRERS_AS_SENT.has(referrerValue) ? referrerValue : normalise.lower(referrerValue);
   if (typeof referrer !== 'string' || referrer.length === 0) return undefined;
 
   return {

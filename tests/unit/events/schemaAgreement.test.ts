@@ -44,7 +44,7 @@ const pools: Record<string, unknown[]> = {
     'x0b7c1a2e-5d4f-4e3a-9b8c-7d6e5f4a3b2',
     12345,
   ],
-  user_id: ['u', ' u ', '\tuser\n', 'user_000001', 42, '0'],
+  user_id: ['u', ' u ', '\tuser\n', 'user_000001', 42, '0', '\u00a0u\u00a0', '\u0001u', 'u\u007f', '\ufeff', 'é'],
   event_type: ['page_view', 'PAGE_VIEW', ' purchase ', 'Add_To_Cart', 'refund', 'purchases', 'page view', 3],
   price: [
     0,
@@ -99,10 +99,10 @@ const pools: Record<string, unknown[]> = {
     1e20,
     -1,
   ],
-  ua: ['', '  ', 'Mozilla/5.0', ' padded '],
+  ua: ['', '  ', 'Mozilla/5.0', ' padded ', '\u2028x', 'x\u0001', '\u3000'],
   country: ['US', 'uk', 'GB', 'gbr', 'usa', 'JP', 'Narnia', 'U', 'U S', 826],
   device_type: ['desktop', 'Mobile', ' TABLET ', 'watch', 'mobile phone'],
-  referrer: ['google', 'Google', ' direct ', 'x', 'https://example.com/A'],
+  referrer: ['google', 'Google', ' direct ', 'x', 'https://example.com/A', '\u00a0bing', 'EMAIL'],
 };
 
 function mutated(base: Record<string, unknown>): Record<string, unknown> {
