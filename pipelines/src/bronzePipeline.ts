@@ -21,6 +21,8 @@ export interface BronzePipelineOptions {
   table?: string;
   trigger?: Trigger;
   name?: string;
+  /** Consumer-group session timeout: how soon a dead runner's partitions move (broker minimum 6 s). */
+  sessionTimeoutMs?: number;
 }
 
 export function bronzePipeline(options: BronzePipelineOptions = {}): PipelineDefinition<KafkaRecord> {

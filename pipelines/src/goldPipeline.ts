@@ -1,6 +1,11 @@
 // Gold: one row of KPIs per 1-minute tumbling window. Windows still inside the 15-minute
 // lateness watermark are recomputed from Silver (exact distinct counts) and replaced in one
 // commit; older windows are final, and events arriving for them are counted as late.
+//
+// The watermark is the smallest, over source partitions, of the newest event time seen in that
+// partition, minus the lateness (as Flink does): a partition that falls behind — a runner died,
+// a backlog is replayed unevenly — holds the watermark back instead of having its events
+// declared late.
 import {
   type DeltaChange,
   DeltaStreamSource,
@@ -23,7 +28,11 @@ export interface GoldPipelineOptions {
   name?: string;
 }
 
-/** The KPI aggregation over silver rows `source`, per window, as DESIGN.md's glossary defines them. */
+/**
+ * The KPI aggregation over silver rows `source`, per window, as DESIGN.md's glossary defines
+ * them. Money is summed as DECIMAL so that a window's GMV does not depend on the order rows
+ * are added in (file layout, parallelism): replays and recomputations give identical values.
+ */
 export function goldKpisSql(source: string, windowMs: number): string {
   const bucket = `time_bucket(INTERVAL (${windowMs}) MILLISECOND, ts, TIMESTAMPTZ '1970-01-01 00:00:00+00')`;
   return `SELECT window_start, window_start + INTERVAL (${windowMs}) MILLISECOND AS window_end,
@@ -31,13 +40,13 @@ export function goldKpisSql(source: string, windowMs: number): string {
   count(*) FILTER (WHERE event_type = 'page_view')::BIGINT AS page_views,
   count(*) FILTER (WHERE event_type = 'add_to_cart')::BIGINT AS cart_adds,
   count(*) FILTER (WHERE event_type = 'purchase')::BIGINT AS orders,
-  coalesce(sum(price * quantity) FILTER (WHERE event_type = 'purchase'), 0)::DOUBLE AS gmv,
+  coalesce(sum(price::DECIMAL(18, 6) * quantity) FILTER (WHERE event_type = 'purchase'), 0)::DOUBLE AS gmv,
   count(DISTINCT user_id)::BIGINT AS active_users,
   count(DISTINCT user_id) FILTER (WHERE event_type = 'page_view')::BIGINT AS view_users,
   count(DISTINCT user_id) FILTER (WHERE event_type = 'add_to_cart')::BIGINT AS cart_users,
   count(DISTINCT user_id) FILTER (WHERE event_type = 'purchase')::BIGINT AS purchase_users,
   (count(DISTINCT user_id) FILTER (WHERE event_type = 'purchase') / nullif(count(DISTINCT user_id) FILTER (WHERE event_type = 'page_view'), 0))::DOUBLE AS conversion_rate,
-  (sum(price * quantity) FILTER (WHERE event_type = 'purchase') / nullif(count(*) FILTER (WHERE event_type = 'purchase'), 0))::DOUBLE AS avg_order_value
+  (sum(price::DECIMAL(18, 6) * quantity) FILTER (WHERE event_type = 'purchase')::DOUBLE / nullif(count(*) FILTER (WHERE event_type = 'purchase'), 0))::DOUBLE AS avg_order_value
 FROM (SELECT ${bucket} AS window_start, * FROM (${source}))
 GROUP BY window_start`;
 }
@@ -48,8 +57,12 @@ export function goldPipeline(options: GoldPipelineOptions = {}): PipelineDefinit
   const windowMs = options.windowMs ?? 60_000;
   const latenessMs = options.latenessMs ?? 15 * 60_000;
   const bucketMs = (ts: number) => Math.floor(ts / windowMs) * windowMs;
-  // Largest event time seen in Silver up to the version Gold has processed.
-  let maxEventTime: number | undefined;
+  // Newest event time per source partition seen in Silver up to the version Gold processed.
+  const maxByPartition = new Map<number, number>();
+  const watermarkOf = (): number | undefined => {
+    if (maxByPartition.size === 0) return undefined;
+    return Math.min(...maxByPartition.values()) - latenessMs;
+  };
   return definePipeline<DeltaChange>({
     name: options.name ?? 'gold',
     description: `KPIs per ${windowMs / 1000}s window of ${silver} into ${gold} (lateness ${latenessMs / 60_000} min)`,
@@ -59,45 +72,48 @@ export function goldPipeline(options: GoldPipelineOptions = {}): PipelineDefinit
     trigger: options.trigger ?? { kind: 'continuous', maxBatchRecords: 500_000, maxWaitMs: 250 },
     watermark: { column: 'window_end', delayMs: latenessMs },
     async init(ctx) {
-      maxEventTime = undefined;
+      maxByPartition.clear();
       const position = ctx.sinkPosition(gold, silver);
       if (position === undefined) return;
       const table = await ctx.env.lakehouse.table(silver);
       const snapshot = await table.snapshot({ version: position });
       if (snapshot.numFiles === 0) return;
-      const [[max]] = (await readRows(
+      const scan = await table.scanSql(snapshot, { columns: ['ts', 'source_partition'] });
+      const rows = await readRows(
         ctx.connection,
-        `SELECT epoch_ms(max(ts)) FROM (${await table.scanSql(snapshot, { columns: ['ts'] })})`,
-      )) as [[bigint | null]];
-      maxEventTime = max === null ? undefined : Number(max);
+        `SELECT source_partition, epoch_ms(max(ts)) FROM (${scan}) WHERE ts IS NOT NULL GROUP BY ALL`,
+      );
+      for (const [partition, max] of rows as [number | null, bigint][])
+        maxByPartition.set(partition ?? -1, Number(max));
     },
     async transform(batch, ctx) {
       const table = await ctx.env.lakehouse.table(silver);
-      const changed = await changedRowsSql(table, batch.records, ['ts']);
+      const changed = await changedRowsSql(table, batch.records, ['ts', 'source_partition']);
       if (!changed) return { writes: [], rowsIn: 0 };
       const rows = await readRows(
         ctx.connection,
-        `SELECT epoch_ms(ts) AS t, count(*) AS n FROM (${changed}) WHERE ts IS NOT NULL GROUP BY ALL ORDER BY t`,
+        `SELECT epoch_ms(ts) AS t, source_partition, count(*) AS n FROM (${changed}) WHERE ts IS NOT NULL GROUP BY ALL ORDER BY t`,
       );
-      const watermark = maxEventTime === undefined ? undefined : maxEventTime - latenessMs;
+      const watermark = watermarkOf();
       const affected = new Set<number>();
       let rowsIn = 0;
       let late = 0;
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;
-      for (const [t, n] of rows as [bigint, bigint][]) {
+      for (const [t, partition, n] of rows as [bigint, number | null, bigint][]) {
         const ts = Number(t);
         const count = Number(n);
         rowsIn += count;
         if (ts < min) min = ts;
         if (ts > max) max = ts;
+        const p = partition ?? -1;
+        if (ts > (maxByPartition.get(p) ?? Number.NEGATIVE_INFINITY)) maxByPartition.set(p, ts);
         const start = bucketMs(ts);
         if (watermark !== undefined && start + windowMs <= watermark) late += count;
         else affected.add(start);
       }
-      if (rowsIn > 0) maxEventTime = Math.max(maxEventTime ?? max, max);
       const counters = { lateBeyondWatermark: late };
-      const nextWatermark = maxEventTime === undefined ? undefined : maxEventTime - latenessMs;
+      const nextWatermark = watermarkOf();
       const base = {
         rowsIn,
         counters,

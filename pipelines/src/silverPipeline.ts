@@ -23,17 +23,24 @@ export interface SilverPipelineOptions {
   name?: string;
 }
 
-/** Event ids accepted into Silver whose event time is inside the watermark. */
+/**
+ * Event ids accepted into Silver whose event time is inside the dedup watermark. The watermark
+ * is the smallest, over source partitions, of the newest event time seen in that partition,
+ * minus the window: a partition that lags behind keeps its ids remembered.
+ */
 export class DedupState {
   private readonly seen = new Map<string, number>();
-  private maxTs = Number.NEGATIVE_INFINITY;
+  private readonly maxByPartition = new Map<number, number>();
   private sinceEviction = 0;
 
   constructor(readonly windowMs: number) {}
 
-  /** The event-time watermark: events older than this are outside dedup. */
+  /** Events older than this are outside dedup (-Infinity before any event). */
   get watermark(): number {
-    return this.maxTs - this.windowMs;
+    if (this.maxByPartition.size === 0) return Number.NEGATIVE_INFINITY;
+    let min = Number.POSITIVE_INFINITY;
+    for (const v of this.maxByPartition.values()) if (v < min) min = v;
+    return min - this.windowMs;
   }
 
   get size(): number {
@@ -44,9 +51,10 @@ export class DedupState {
     return this.seen.has(eventId);
   }
 
-  add(eventId: string, ts: number): void {
-    if (ts > this.maxTs) this.maxTs = ts;
-    if (ts >= this.watermark) this.seen.set(eventId, ts);
+  add(eventId: string, ts: number, partition: number): void {
+    if (ts > (this.maxByPartition.get(partition) ?? Number.NEGATIVE_INFINITY))
+      this.maxByPartition.set(partition, ts);
+    this.seen.set(eventId, ts);
     if (++this.sinceEviction >= 10_000) this.evict();
   }
 
@@ -59,7 +67,7 @@ export class DedupState {
 
   clear(): void {
     this.seen.clear();
-    this.maxTs = Number.NEGATIVE_INFINITY;
+    this.maxByPartition.clear();
   }
 }
 
@@ -85,12 +93,18 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
       const table = await ctx.env.lakehouse.table(silver);
       const snapshot = await table.latest();
       if (snapshot.numFiles === 0) return;
-      const scan = await table.scanSql(snapshot, { columns: ['event_id', 'ts'] });
+      const scan = await table.scanSql(snapshot, { columns: ['event_id', 'ts', 'source_partition'] });
       const rows = await readRows(
         ctx.connection,
-        `WITH s AS (${scan}) SELECT event_id, epoch_ms(ts) FROM s WHERE ts >= (SELECT max(ts) FROM s) - INTERVAL (${dedup.windowMs}) MILLISECOND ORDER BY ts`,
+        `WITH s AS (${scan}),
+              m AS (SELECT source_partition, max(ts) AS mx FROM s GROUP BY ALL)
+         SELECT event_id, epoch_ms(ts), source_partition FROM s
+         WHERE ts >= (SELECT min(mx) FROM m) - INTERVAL (${dedup.windowMs}) MILLISECOND
+         ORDER BY ts`,
       );
-      for (const [id, ts] of rows) dedup.add(id as string, Number(ts));
+      for (const [id, ts, partition] of rows as [string, bigint, number | null][])
+        dedup.add(id, Number(ts), partition ?? -1);
+      dedup.evict();
     },
     async transform(batch, ctx) {
       const table = await ctx.env.lakehouse.table(bronze);
@@ -133,7 +147,7 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
           continue;
         }
         if (ts < dedup.watermark) lateBeyondDedup++;
-        dedup.add(event.event_id, ts);
+        dedup.add(event.event_id, ts, partition);
         if (ts < min) min = ts;
         if (ts > max) max = ts;
         if (toSilver)

@@ -92,6 +92,7 @@ export class PipelineRunner<R> {
   private state: PipelineState = 'created';
   private source: StreamSource<R> | undefined;
   private loop: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
   private readonly tables = new Map<string, DeltaTable>();
   private connection: DuckDBConnection | undefined;
   private positions: SinkPositions = new Map();
@@ -161,31 +162,39 @@ export class PipelineRunner<R> {
   async start(): Promise<void> {
     this.transition('starting');
     this.startedAt = new Date().toISOString();
+    this.starting = this.startUp();
     try {
-      for (const sink of this.definition.sinks) {
-        const table = await this.env.lakehouse.table(sink.table);
-        await table.create({
-          schema: sink.schema,
-          ifNotExists: true,
-          ...(sink.partitionBy ? { partitionColumns: sink.partitionBy } : {}),
-          ...(sink.properties ? { properties: sink.properties } : {}),
-        });
-        this.tables.set(sink.table, table);
-      }
-      this.connection = await this.env.lakehouse.duck.connect();
-      await this.refreshPositions();
-      await this.definition.init?.(this.context());
-      this.source = await this.definition.source(this.env);
-      await this.source.start(async (keys) => {
-        await this.refreshPositions();
-        return new Map(keys.map((k) => [k, this.minPosition(k)]));
-      });
-      this.transition('idle');
+      await this.starting;
     } catch (error) {
+      if (this.stopRequested) return;
       this.fail(error);
       throw error;
     }
+    if (this.stopRequested) return;
+    this.transition('idle');
     this.loop = this.run();
+  }
+
+  private async startUp(): Promise<void> {
+    for (const sink of this.definition.sinks) {
+      const table = await this.env.lakehouse.table(sink.table);
+      await table.create({
+        schema: sink.schema,
+        ifNotExists: true,
+        ...(sink.partitionBy ? { partitionColumns: sink.partitionBy } : {}),
+        ...(sink.properties ? { properties: sink.properties } : {}),
+      });
+      this.tables.set(sink.table, table);
+    }
+    this.connection = await this.env.lakehouse.duck.connect();
+    await this.refreshPositions();
+    await this.definition.init?.(this.context());
+    if (this.stopRequested) return;
+    this.source = await this.definition.source(this.env);
+    await this.source.start(async (keys) => {
+      await this.refreshPositions();
+      return new Map(keys.map((k) => [k, this.minPosition(k)]));
+    });
   }
 
   /** Resolves when the batch loop has ended (stopped, drained or failed). */
@@ -197,6 +206,11 @@ export class PipelineRunner<R> {
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
     this.stopRequested = true;
+    if (this.state === 'starting') {
+      // Unblock a source still joining its group, then let start-up unwind.
+      await this.source?.stop();
+      await Promise.race([this.starting?.catch(() => {}), new Promise((r) => setTimeout(r, 10_000).unref())]);
+    }
     await this.loop?.catch(() => {});
     if (this.state !== 'stopping') this.transition('stopping');
     await this.source?.stop();

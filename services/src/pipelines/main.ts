@@ -1,0 +1,76 @@
+// The pipeline runner service: `node services/src/pipelines/main.ts` (through tsx) or
+// `lakehouse pipelines`. Runs the medallion pipelines named in PIPELINES against Kafka,
+// serves /health, /status and /metrics, and stops cleanly on SIGINT/SIGTERM.
+import { createKafkaClient, kafkaConfigFromEnv, Lakehouse } from '@rt-lakehouse/kernel-helpers';
+import { bronzePipeline, goldPipeline, silverPipeline } from '@rt-lakehouse/pipelines';
+import { Registry } from 'prom-client';
+import { createJsonLogger } from '../jsonLogger.js';
+import { createPipelineService } from './createPipelineService.js';
+import { pipelineServiceConfigFromEnv } from './pipelineServiceConfig.js';
+import { type StatusServer, startStatusServer } from './statusServer.js';
+
+const logger = createJsonLogger({ service: 'pipelines' });
+const config = pipelineServiceConfigFromEnv();
+const lakehouse = await Lakehouse.open({ dir: config.LAKEHOUSE_DIR, logger });
+const needsKafka = config.PIPELINES.includes('bronze');
+if (needsKafka && !config.KAFKA_BROKERS) {
+  logger.error('the bronze pipeline needs KAFKA_BROKERS (or run `lakehouse up` for the embedded mode)');
+  process.exit(2);
+}
+const kafka = needsKafka ? createKafkaClient(kafkaConfigFromEnv(), logger) : undefined;
+const registry = new Registry();
+const max = config.PIPELINE_MAX_BATCH_RECORDS;
+const trigger = (maxWaitMs: number) =>
+  max ? { trigger: { kind: 'continuous' as const, maxBatchRecords: max, maxWaitMs } } : {};
+const definitions = config.PIPELINES.map((name) =>
+  name === 'bronze'
+    ? bronzePipeline({
+        topic: config.KAFKA_TOPIC,
+        groupId: config.PIPELINE_GROUP_ID,
+        sessionTimeoutMs: config.PIPELINE_SESSION_TIMEOUT_MS,
+        ...trigger(100),
+      })
+    : name === 'silver'
+      ? silverPipeline(trigger(250))
+      : goldPipeline(trigger(250)),
+);
+const service = createPipelineService({
+  lakehouse,
+  logger,
+  registry,
+  definitions: definitions as never,
+  compactEveryMs: config.COMPACT_EVERY_MS,
+  ...(kafka ? { kafka } : {}),
+});
+let server: StatusServer | undefined;
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info('stopping', { signal });
+  await service.stop();
+  await kafka?.disconnect();
+  await server?.close();
+  lakehouse.close();
+  logger.info('stopped', { totals: service.status().map((s) => ({ pipeline: s.name, ...s.totals })) });
+  process.exit(0);
+}
+
+// Handlers first: a stop request during start-up (a slow group join) must still end cleanly.
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+await service.start();
+server =
+  config.PIPELINES_PORT > 0
+    ? await startStatusServer({
+        port: config.PIPELINES_PORT,
+        registry,
+        status: () => ({ pipelines: service.status() }),
+        healthy: () => service.status().every((s) => s.state !== 'failed'),
+      })
+    : undefined;
+logger.info('pipelines running', {
+  pipelines: config.PIPELINES,
+  port: server?.port,
+  lakehouse: lakehouse.dir,
+});
