@@ -73,8 +73,8 @@ describe('createProducerService', () => {
     expect(stats).toMatchObject({ state: 'stopped', generated: 300, sent: 300, failed: 0, inFlight: 0 });
     // 300 events at 500/s: at least about 0.6 s, sent as they fall due rather than all at once.
     expect(Date.now() - before).toBeGreaterThanOrEqual(550);
-    expect(batches.length).toBeGreaterThan(10);
-    expect(Math.max(...batches.map((batch) => batch.length))).toBeLessThan(100);
+    expect(batches.length).toBeGreaterThan(5);
+    expect(Math.max(...batches.map((batch) => batch.length))).toBeLessThan(200);
     expect(state.disconnected).toBe(true);
     let previous = 0;
     for (const message of messages()) {
