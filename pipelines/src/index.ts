@@ -2,5 +2,11 @@
 export { type BronzePipelineOptions, bronzePipeline } from './bronzePipeline.js';
 export { type GoldPipelineOptions, goldKpisSql, goldPipeline } from './goldPipeline.js';
 export { medallionPipelines } from './medallionPipelines.js';
+export {
+  type ReplayQuarantineOptions,
+  type ReplayQuarantineResult,
+  replayQuarantine,
+} from './replayQuarantine.js';
+export { type SeedOptions, type SeedResult, seedLakehouse } from './seedLakehouse.js';
 export { DedupState, type SilverPipelineOptions, silverPipeline } from './silverPipeline.js';
 export * from './tableSchemas.js';

@@ -96,7 +96,8 @@ export class MemoryStreamSource implements StreamSource<KafkaRecord> {
   }
 
   async next(maxRecords: number, maxWaitMs: number): Promise<StreamBatch<KafkaRecord> | undefined> {
-    if (this.available() === 0 && !this.closed && maxWaitMs > 0) {
+    // A closed, drained source waits too: callers loop on next() and must not spin.
+    if (this.available() === 0 && maxWaitMs > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, maxWaitMs);
         const self = this;

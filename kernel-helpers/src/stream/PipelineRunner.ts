@@ -278,6 +278,8 @@ export class PipelineRunner<R> {
           this.lag = await this.source!.lag();
           this.metrics.lag.set({ pipeline: this.definition.name }, this.lag ?? 0);
           if (trigger.kind === 'availableNow' && (this.lag ?? 0) === 0) break;
+          // Never spin: a source that answers at once must still let timers and I/O run.
+          await new Promise((r) => setTimeout(r, trigger.kind === 'continuous' ? 10 : 0));
         } else {
           this.transition('running');
           await this.process(batch);

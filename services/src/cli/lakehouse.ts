@@ -1,0 +1,239 @@
+#!/usr/bin/env node
+// `lakehouse`: the command-line tool. Works on the local lakehouse folder (LAKEHOUSE_DIR,
+// default ./data) without any service running.
+
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DuckDbSqlEngine, Lakehouse, LakehouseError } from '@rt-lakehouse/kernel-helpers';
+import { replayQuarantine, seedLakehouse, TABLES } from '@rt-lakehouse/pipelines';
+import { Command, InvalidArgumentError } from 'commander';
+
+const integer = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+  return n;
+};
+const positive = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!(n > 0)) throw new InvalidArgumentError(`${name} must be a positive number`);
+  return n;
+};
+
+const program = new Command('lakehouse')
+  .description('RT-Lakehouse: a real-time lakehouse on Kafka, Delta Lake and DuckDB')
+  .option('--dir <path>', 'lakehouse folder (default: $LAKEHOUSE_DIR or ./data)')
+  .showHelpAfterError();
+
+async function openLakehouse(): Promise<Lakehouse> {
+  const dir = program.opts<{ dir?: string }>().dir;
+  return Lakehouse.open(dir ? { dir } : {});
+}
+
+program
+  .command('seed')
+  .description('write synthetic history through the Bronze → Silver → Gold pipelines (no broker needed)')
+  .option('--events <n>', 'number of events', integer('--events'), 100_000)
+  .option('--days <d>', 'days of history ending now', positive('--days'), 7)
+  .option('--seed <s>', 'random seed (same seed, same events)', integer('--seed'), 42)
+  .option('--json', 'print the result as JSON')
+  .action(async (opts: { events: number; days: number; seed: number; json?: boolean }) => {
+    const lakehouse = await openLakehouse();
+    let last = 0;
+    const result = await seedLakehouse({
+      lakehouse,
+      events: opts.events,
+      days: opts.days,
+      seed: opts.seed,
+      onProgress: ({ generated, total, silver }) => {
+        if (opts.json || Date.now() - last < 1_000) return;
+        last = Date.now();
+        process.stderr.write(`seed: generated ${generated}/${total}, silver processed ${silver}\n`);
+      },
+    });
+    lakehouse.close();
+    if (opts.json) console.log(JSON.stringify(result));
+    else
+      console.log(
+        `seeded ${result.events} events into ${lakehouse.dir}: bronze ${result.bronzeRows}, silver ${result.silverRows}, quarantine ${result.quarantinedRows}, gold windows ${result.goldWindows} (${(result.elapsedMs / 1000).toFixed(1)} s)`,
+      );
+  });
+
+program
+  .command('sql')
+  .description('run a read-only SQL query over the lakehouse tables')
+  .argument('<query>', 'a single SELECT statement')
+  .option('--json', 'print {columns, rows} as JSON')
+  .option('--max-rows <n>', 'row cap', integer('--max-rows'), 1_000)
+  .action(async (query: string, opts: { json?: boolean; maxRows: number }) => {
+    const lakehouse = await openLakehouse();
+    const engine = await DuckDbSqlEngine.create({ lakehouse, maxRows: opts.maxRows });
+    try {
+      const result = await engine.query(query);
+      if (opts.json) console.log(JSON.stringify({ columns: result.columns, rows: result.rows }));
+      else {
+        console.table(result.rows);
+        console.log(
+          `${result.rowCount} rows${result.truncated ? ` (capped at ${opts.maxRows})` : ''} in ${result.elapsedMs} ms`,
+        );
+      }
+    } finally {
+      engine.close();
+      lakehouse.close();
+    }
+  });
+
+program
+  .command('tables')
+  .description('list the lakehouse tables with versions, files and rows')
+  .option('--json', 'print as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const lakehouse = await openLakehouse();
+    const engine = await DuckDbSqlEngine.create({ lakehouse });
+    try {
+      const tables = await engine.tables();
+      if (opts.json) console.log(JSON.stringify(tables));
+      else
+        console.table(
+          tables.map((t) => ({
+            table: t.name,
+            version: t.version,
+            files: t.numFiles,
+            rows: t.rowCount,
+            error: t.error ?? '',
+          })),
+        );
+    } finally {
+      engine.close();
+      lakehouse.close();
+    }
+  });
+
+program
+  .command('status')
+  .description('pipelines (from the runner at --pipelines-url) and table versions')
+  .option(
+    '--pipelines-url <url>',
+    'the pipeline runner status endpoint',
+    process.env['PIPELINES_URL'] ?? 'http://127.0.0.1:8010',
+  )
+  .option('--json', 'print as JSON')
+  .action(async (opts: { pipelinesUrl: string; json?: boolean }) => {
+    const lakehouse = await openLakehouse();
+    const tables: Record<string, { version: number; files: number; rows: number | undefined }> = {};
+    for (const name of await lakehouse.tableNames()) {
+      try {
+        const s = await (await lakehouse.table(name)).latest();
+        tables[name] = { version: s.version, files: s.numFiles, rows: s.numRecords() };
+      } catch (error) {
+        tables[name] = { version: -1, files: 0, rows: undefined };
+        process.stderr.write(`${name}: ${(error as Error).message}\n`);
+      }
+    }
+    lakehouse.close();
+    let pipelines: unknown = 'not reachable';
+    try {
+      const response = await fetch(new URL('/status', opts.pipelinesUrl), {
+        signal: AbortSignal.timeout(2_000),
+      });
+      pipelines = ((await response.json()) as { pipelines: unknown }).pipelines;
+    } catch {
+      // The runner may not be up: table versions are still worth showing.
+    }
+    if (opts.json) console.log(JSON.stringify({ lakehouse: lakehouse.dir, tables, pipelines }));
+    else {
+      console.log(`lakehouse ${lakehouse.dir}`);
+      console.table(tables);
+      if (Array.isArray(pipelines)) {
+        console.table(
+          (
+            pipelines as {
+              name: string;
+              state: string;
+              lag?: number;
+              totals: { batches: number; rowsIn: number };
+              lastBatch?: { freshnessMs?: number };
+            }[]
+          ).map((p) => ({
+            pipeline: p.name,
+            state: p.state,
+            lag: p.lag ?? '',
+            batches: p.totals.batches,
+            rowsIn: p.totals.rowsIn,
+            freshnessMs: p.lastBatch?.freshnessMs ?? '',
+          })),
+        );
+      } else console.log(`pipelines: ${String(pipelines)} (${opts.pipelinesUrl})`);
+    }
+  });
+
+const quarantine = program.command('quarantine').description('inspect and replay quarantined records');
+quarantine
+  .command('summary')
+  .description('quarantined records per reason')
+  .action(async () => {
+    const lakehouse = await openLakehouse();
+    const engine = await DuckDbSqlEngine.create({ lakehouse });
+    try {
+      const result = await engine.query(
+        `SELECT split_part(reason, ':', 1) AS code, count(*) AS records, min(quarantined_at) AS first, max(quarantined_at) AS last FROM ${TABLES.quarantine} GROUP BY ALL ORDER BY records DESC`,
+      );
+      console.table(result.rows);
+    } finally {
+      engine.close();
+      lakehouse.close();
+    }
+  });
+quarantine
+  .command('replay')
+  .description('replay quarantined records through Silver after a fix, exactly once')
+  .requiredOption('--id <replayId>', 'names the replay; running it again resumes instead of repeating')
+  .option(
+    '--where <sql>',
+    'which rows (SQL over raw, reason, source_partition, source_offset, quarantined_at)',
+    "reason NOT LIKE 'duplicate%'",
+  )
+  .option(
+    '--fix <module>',
+    'a JavaScript module whose default export (raw: string) => string | null repairs a record',
+  )
+  .option('--json', 'print the result as JSON')
+  .action(async (opts: { id: string; where: string; fix?: string; json?: boolean }) => {
+    const lakehouse = await openLakehouse();
+    try {
+      let fix: ((raw: string) => string | null) | undefined;
+      if (opts.fix) {
+        const mod = (await import(pathToFileURL(path.resolve(opts.fix)).href)) as { default?: unknown };
+        if (typeof mod.default !== 'function')
+          throw new LakehouseError('CLI_BAD_FIX', `${opts.fix} has no default-exported function`);
+        fix = mod.default as (raw: string) => string | null;
+      }
+      const result = await replayQuarantine({
+        lakehouse,
+        replayId: opts.id,
+        where: opts.where,
+        ...(fix ? { fix } : {}),
+      });
+      if (opts.json) console.log(JSON.stringify(result));
+      else
+        console.log(
+          `replay ${result.replayId}${result.resumed ? ' (resumed)' : ''}: ${result.selected} selected, ${result.written} written to silver, ${result.alreadyInSilver} already there, ${result.stillInvalid} still invalid, ${result.removed} removed from quarantine`,
+        );
+    } finally {
+      lakehouse.close();
+    }
+  });
+
+program
+  .command('pipelines')
+  .description('run the pipeline runner service in the foreground (needs KAFKA_BROKERS for bronze)')
+  .action(async () => {
+    await import('../pipelines/main.js');
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const e = error as Error & { code?: string };
+  process.stderr.write(`lakehouse: ${e.message}\n`);
+  process.exitCode = e instanceof LakehouseError ? 2 : 1;
+}
