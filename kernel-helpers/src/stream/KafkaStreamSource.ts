@@ -52,7 +52,8 @@ export class KafkaStreamSource implements StreamSource<KafkaRecord> {
     this.logger = options.logger ?? noopLogger;
   }
 
-  private get buffered(): number {
+  /** Records fetched and waiting in memory (bounded by maxBufferedRecords plus one fetch). */
+  get buffered(): number {
     return this.queue.length - this.queueHead;
   }
 
