@@ -144,7 +144,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--idle-seconds",
         type=float,
         default=0,
-        help="stop once no query has had input for this long, after the first input (0: never)",
+        help="stop once no query has had input for this long (since start or the last input; 0: never)",
     )
     p.add_argument("--starting-offsets", default="earliest", choices=["earliest", "latest"])
     p.add_argument("--max-offsets-per-trigger", type=int, default=0, help="Kafka records per batch (0: no cap)")
@@ -710,7 +710,7 @@ def main(argv: list[str]) -> int:
         if args.run_seconds > 0 and now - ready_at >= args.run_seconds:
             reason = "run-seconds"
             break
-        if args.idle_seconds > 0 and progress.last_input_at > 0 and now - progress.last_input_at >= args.idle_seconds:
+        if args.idle_seconds > 0 and now - max(progress.last_input_at, ready_at) >= args.idle_seconds:
             busy = any(q.status.get("isTriggerActive") or q.status.get("isDataAvailable") for q in queries.values())
             if not busy:
                 reason = "idle"
