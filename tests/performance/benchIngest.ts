@@ -1,0 +1,364 @@
+// `npm run bench:ingest`: producer → Kafka → Bronze → Silver → Gold, this project against Spark
+// Structured Streaming writing Delta (the original design's stack) on the same machine and the
+// same kind of events, side by side, with the ratio. Two measurements each:
+//   backlog  N events wait in a topic; the pipelines start and run until Gold holds them all.
+//            Throughput = N / (first Bronze data commit → the Gold commit that completes it).
+//   live     producers send at a fixed rate for S seconds (event time = wall clock) while the
+//            pipelines run; a monitor polls gold_kpis every 100 ms. Each event's freshness is
+//            the first poll at which its window's total_events covers it (events of a window
+//            are ranked by event time) minus its event time.
+// The live rate is the highest this machine sustains for this project (by default 90% of its
+// backlog throughput, capped by what the producers reach); Spark runs live at the same rate.
+//
+// Environment: KAFKA_BROKERS (else a local broker is started), BENCH_INGEST_EVENTS (300000),
+// BENCH_INGEST_SECONDS (60), BENCH_INGEST_RATE (events/s; auto), BENCH_INGEST_PRODUCERS (2),
+// BENCH_INGEST_SPARK (1; 0 skips the reference).
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createKafkaClient, DeltaDuckDb, DeltaTable, kafkaConfigFromEnv } from '@rt-lakehouse/kernel-helpers';
+import { spawnTs, waitForExit } from '../support/spawnTs.js';
+import { sparkAvailable, startSparkReference } from './spark/runSparkReference.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const EVENTS = Number(process.env['BENCH_INGEST_EVENTS'] ?? 300_000);
+const SECONDS = Number(process.env['BENCH_INGEST_SECONDS'] ?? 60);
+const PRODUCERS = Number(process.env['BENCH_INGEST_PRODUCERS'] ?? 2);
+const WITH_SPARK = process.env['BENCH_INGEST_SPARK'] !== '0';
+const work = await fs.mkdtemp(path.join(os.tmpdir(), 'rtl-bench-ingest-'));
+const duck = await DeltaDuckDb.create();
+const log = (msg: string) => process.stderr.write(`bench:ingest: ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------- broker
+let brokers = process.env['KAFKA_BROKERS'];
+const kafkaEnv = {
+  ...process.env,
+  KAFKA_PORT: '19492',
+  KAFKA_CONTROLLER_PORT: '19493',
+  KAFKA_DATA_DIR: path.join(work, 'kafka'),
+};
+if (!brokers) {
+  log('starting a local Kafka broker');
+  execFileSync('bash', [path.join(repo, 'scripts/kafka-local.sh'), 'start'], {
+    env: kafkaEnv,
+    stdio: 'inherit',
+  });
+  brokers = '127.0.0.1:19492';
+}
+const children = new Set<ChildProcess>();
+async function cleanup() {
+  for (const c of children) c.kill('SIGKILL');
+  if (!process.env['KAFKA_BROKERS'])
+    execFileSync('bash', [path.join(repo, 'scripts/kafka-local.sh'), 'stop'], {
+      env: kafkaEnv,
+      stdio: 'ignore',
+    });
+  duck.close();
+  await fs.rm(work, { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------- helpers
+const baseEnv = { ...process.env, KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn' };
+
+/** Runs the producer service in `PRODUCERS` processes; resolves with the events they sent. */
+async function produce(
+  topic: string,
+  options: { total?: number; rate?: number; seconds?: number },
+): Promise<number> {
+  const runs = Array.from({ length: PRODUCERS }, (_, i) => {
+    const child = spawnTs(path.join(repo, 'services/src/producer/main.ts'), [], {
+      env: {
+        ...baseEnv,
+        LOG_LEVEL: 'info',
+        KAFKA_TOPIC: topic,
+        PRODUCER_SEED: String(1000 + i),
+        PRODUCER_RATE: options.rate ? String(options.rate / PRODUCERS) : 'max',
+        ...(options.total ? { PRODUCER_MAX_EVENTS: String(Math.ceil(options.total / PRODUCERS)) } : {}),
+        ...(options.seconds ? { PRODUCER_DURATION_S: String(options.seconds) } : {}),
+        PRODUCER_STATS_INTERVAL_S: '3600',
+      },
+    });
+    children.add(child);
+    return waitForExit(child).finally(() => children.delete(child));
+  });
+  let sent = 0;
+  for (const r of await Promise.all(runs)) {
+    const last = r.stdout
+      .trim()
+      .split('\n')
+      .reverse()
+      .find((l) => l.includes('producer stopped'));
+    if (r.code !== 0 || !last)
+      throw new Error(`producer failed (${r.code}): ${r.stderr.slice(-500)} ${r.stdout.slice(-500)}`);
+    sent += (JSON.parse(last) as { sent: number }).sent;
+  }
+  return sent;
+}
+
+async function createTopic(topic: string) {
+  const client = createKafkaClient(kafkaConfigFromEnv({ KAFKA_BROKERS: brokers, KAFKA_LOG_LEVEL: 'error' }));
+  try {
+    await client.admin.ensureTopic(topic, 3);
+  } finally {
+    await client.disconnect();
+  }
+}
+
+/** Opens the medallion tables of a lakehouse folder (Spark's or ours). */
+function tables(deltaDir: string) {
+  const open = (name: string) => DeltaTable.forPath(path.join(deltaDir, name), { duck, name });
+  return { bronze: open('bronze_events'), silver: open('silver_events'), gold: open('gold_kpis') };
+}
+
+async function goldTotal(gold: DeltaTable): Promise<number> {
+  if (!(await gold.exists())) return 0;
+  const snapshot = await gold.latest();
+  const c = await duck.connect();
+  try {
+    const sql = await gold.scanSql(snapshot, { columns: ['total_events'] });
+    return Number(
+      (await c.runAndReadAll(`SELECT coalesce(sum(total_events), 0) FROM (${sql})`)).getRows()[0]![0],
+    );
+  } finally {
+    c.closeSync();
+  }
+}
+
+/** Waits until Gold's windows add up to `expected` events. */
+async function waitGold(deltaDir: string, expected: number, timeoutMs: number): Promise<void> {
+  const { gold } = tables(deltaDir);
+  const g = await gold;
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  while (Date.now() < deadline) {
+    const total = await goldTotal(g);
+    if (total >= expected) return;
+    if (total !== last) log(`gold holds ${total}/${expected}`);
+    last = total;
+    await sleep(1_000);
+  }
+  throw new Error(`gold did not reach ${expected} events in ${timeoutMs / 1000} s (at ${last})`);
+}
+
+/** Commit times: first Bronze commit that wrote rows, last Gold commit. */
+async function processingSpan(deltaDir: string): Promise<number> {
+  const t = tables(deltaDir);
+  const bronze = await (await t.bronze).history();
+  const gold = await (await t.gold).history();
+  const wrote = bronze.filter((h) => Number(h.operationMetrics?.['numOutputRows'] ?? 0) > 0);
+  const start = Math.min(...wrote.map((h) => h.timestamp.getTime()));
+  const end = Math.max(...gold.map((h) => h.timestamp.getTime()));
+  return (end - start) / 1000;
+}
+
+/** Polls gold_kpis every 100 ms: window start → [(time, total_events)]. */
+function monitorGold(deltaDir: string) {
+  const seen = new Map<number, { t: number; n: number }[]>();
+  let stopped = false;
+  const done = (async () => {
+    const gold = await tables(deltaDir).gold;
+    let version = -1;
+    while (!stopped) {
+      const t0 = Date.now();
+      try {
+        if (await gold.exists()) {
+          const snapshot = await gold.latest();
+          if (snapshot.version !== version) {
+            version = snapshot.version;
+            const c = await duck.connect();
+            try {
+              const sql = await gold.scanSql(snapshot, { columns: ['window_start', 'total_events'] });
+              const rows = (
+                await c.runAndReadAll(`SELECT epoch_ms(window_start), total_events FROM (${sql})`)
+              ).getRows();
+              for (const [w, n] of rows as [bigint, bigint][]) {
+                const list = seen.get(Number(w)) ?? [];
+                if (list.length === 0 || list[list.length - 1]!.n !== Number(n))
+                  list.push({ t: t0, n: Number(n) });
+                seen.set(Number(w), list);
+              }
+            } finally {
+              c.closeSync();
+            }
+          }
+        }
+      } catch {
+        // A table mid-commit: try again on the next tick.
+      }
+      await sleep(Math.max(0, 100 - (Date.now() - t0)));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await done;
+      return seen;
+    },
+  };
+}
+
+/** Freshness of every event: visible time (first poll covering its rank) minus event time. */
+async function freshness(
+  deltaDir: string,
+  seen: Map<number, { t: number; n: number }[]>,
+): Promise<{ p50: number; p99: number; n: number }> {
+  const silver = await tables(deltaDir).silver;
+  const c = await duck.connect();
+  const latencies: number[] = [];
+  try {
+    const sql = await silver.scanSql(await silver.latest(), { columns: ['ts'] });
+    const rows = (
+      await c.runAndReadAll(
+        `SELECT epoch_ms(time_bucket(INTERVAL 1 MINUTE, ts, TIMESTAMPTZ '1970-01-01 00:00:00+00')) AS w, list(epoch_ms(ts) ORDER BY ts) FROM (${sql}) GROUP BY 1`,
+      )
+    ).getRowsJS() as [bigint, bigint[]][];
+    for (const [w, tsList] of rows) {
+      const timeline = seen.get(Number(w)) ?? [];
+      let j = 0;
+      tsList.forEach((ts, k) => {
+        while (j < timeline.length && timeline[j]!.n < k + 1) j++;
+        if (j < timeline.length) latencies.push(Math.max(0, timeline[j]!.t - Number(ts)));
+      });
+    }
+  } finally {
+    c.closeSync();
+  }
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
+  return { p50: q(0.5), p99: q(0.99), n: latencies.length };
+}
+
+/** Our pipelines as a runner process on `topic`, writing to `dir`. */
+function startOurRunner(topic: string, dir: string): ChildProcess {
+  const child = spawnTs(path.join(repo, 'services/src/pipelines/main.ts'), [], {
+    env: {
+      ...baseEnv,
+      LAKEHOUSE_DIR: dir,
+      KAFKA_TOPIC: topic,
+      PIPELINE_GROUP_ID: `${topic}-rtl`,
+      PIPELINES_PORT: '0',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.add(child);
+  return child;
+}
+
+async function stopChild(child: ChildProcess) {
+  const exited = waitForExit(child);
+  child.kill('SIGTERM');
+  await exited;
+  children.delete(child);
+}
+
+interface Figures {
+  backlogRate: number;
+  liveRate: number;
+  p50: number;
+  p99: number;
+}
+
+async function runOurs(
+  backlogTopic: string,
+  rate: number | undefined,
+): Promise<Figures & { rateUsed: number }> {
+  const backlogDir = path.join(work, 'ours-backlog');
+  const runner = startOurRunner(backlogTopic, backlogDir);
+  await waitGold(path.join(backlogDir, 'delta'), EVENTS, 30 * 60_000);
+  await stopChild(runner);
+  const backlogRate = EVENTS / (await processingSpan(path.join(backlogDir, 'delta')));
+  log(`ours backlog: ${backlogRate.toFixed(0)} events/s`);
+
+  const liveTopic = `live-rtl-${Date.now()}`;
+  await createTopic(liveTopic);
+  const liveDir = path.join(work, 'ours-live');
+  const live = startOurRunner(liveTopic, liveDir);
+  const rateUsed = rate ?? Math.max(1_000, Math.round(backlogRate * 0.9));
+  await sleep(8_000); // start-up and group join before the clock starts
+  const monitor = monitorGold(path.join(liveDir, 'delta'));
+  const sent = await produce(liveTopic, { rate: rateUsed, seconds: SECONDS });
+  await waitGold(path.join(liveDir, 'delta'), sent, 10 * 60_000);
+  await sleep(300);
+  const seen = await monitor.stop();
+  await stopChild(live);
+  const f = await freshness(path.join(liveDir, 'delta'), seen);
+  return { backlogRate, liveRate: sent / SECONDS, p50: f.p50, p99: f.p99, rateUsed };
+}
+
+async function runSpark(backlogTopic: string, rate: number): Promise<Figures> {
+  const backlogDir = path.join(work, 'spark-backlog');
+  const spark = await startSparkReference({
+    bootstrap: brokers!,
+    topic: backlogTopic,
+    outDir: backlogDir,
+    logFile: path.join(work, 'spark-backlog.log'),
+  });
+  await spark.ready;
+  await waitGold(backlogDir, EVENTS, 60 * 60_000);
+  await spark.stop();
+  const backlogRate = EVENTS / (await processingSpan(backlogDir));
+  log(`spark backlog: ${backlogRate.toFixed(0)} events/s`);
+
+  const liveTopic = `live-spark-${Date.now()}`;
+  await createTopic(liveTopic);
+  const liveDir = path.join(work, 'spark-live');
+  const live = await startSparkReference({
+    bootstrap: brokers!,
+    topic: liveTopic,
+    outDir: liveDir,
+    logFile: path.join(work, 'spark-live.log'),
+  });
+  await live.ready;
+  const monitor = monitorGold(liveDir);
+  const sent = await produce(liveTopic, { rate, seconds: SECONDS });
+  await waitGold(liveDir, sent, 30 * 60_000).catch((e: unknown) =>
+    log(`spark live: ${(e as Error).message}`),
+  );
+  const seen = await monitor.stop();
+  await live.stop();
+  const f = await freshness(liveDir, seen);
+  return { backlogRate, liveRate: sent / SECONDS, p50: f.p50, p99: f.p99 };
+}
+
+// ---------------------------------------------------------------- main
+try {
+  const backlogTopic = `backlog-${Date.now()}`;
+  await createTopic(backlogTopic);
+  log(`producing ${EVENTS} events into ${backlogTopic}`);
+  const produced = await produce(backlogTopic, { total: EVENTS });
+  if (produced < EVENTS) throw new Error(`only ${produced} of ${EVENTS} events were produced`);
+  const ours = await runOurs(
+    backlogTopic,
+    process.env['BENCH_INGEST_RATE'] ? Number(process.env['BENCH_INGEST_RATE']) : undefined,
+  );
+  let spark: Figures | undefined;
+  if (WITH_SPARK) {
+    const available = await sparkAvailable();
+    if (available.ok) spark = await runSpark(backlogTopic, ours.rateUsed);
+    else
+      log(
+        `Spark reference skipped: ${available.reason} (scripts/setup-python.sh requirements-test.txt requirements-bench.txt)`,
+      );
+  }
+  const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : 'n/a');
+  console.log(
+    `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; backlog ${EVENTS} events; live ${SECONDS} s at ${ours.rateUsed} events/s offered`,
+  );
+  console.log(
+    `ingest: ${f(ours.liveRate)} events/s, freshness p50 ${f(ours.p50)} ms p99 ${f(ours.p99)} ms (backlog ${f(ours.backlogRate)} events/s)`,
+  );
+  if (spark) {
+    console.log(
+      `spark:  ${f(spark.liveRate)} events/s, freshness p50 ${f(spark.p50)} ms p99 ${f(spark.p99)} ms (backlog ${f(spark.backlogRate)} events/s)`,
+    );
+    console.log(
+      `ratio: throughput ${(ours.backlogRate / spark.backlogRate).toFixed(1)}x (target 10x), p99 freshness ${(spark.p99 / ours.p99).toFixed(1)}x lower (targets: 50,000 events/s, p99 < 2000 ms)`,
+    );
+  }
+} finally {
+  await cleanup();
+}
