@@ -45,26 +45,39 @@ export function bronzePipeline(options: BronzePipelineOptions = {}): PipelineDef
     sinks: [{ table, schema: BRONZE_EVENTS_SCHEMA }],
     trigger: options.trigger ?? { kind: 'continuous', maxBatchRecords: 100_000, maxWaitMs: 100 },
     async transform(batch) {
-      const ingestedAt = Date.now();
+      const n = batch.records.length;
+      const key = new Array<string | null>(n);
+      const value = new Array<string | null>(n);
+      const topicColumn = new Array<string>(n);
+      const partition = new Array<number>(n);
+      const offset = new Array<bigint>(n);
+      const kafkaTs = new Array<number>(n);
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;
-      const rows = batch.records.map((r) => {
+      for (let i = 0; i < n; i++) {
+        const r = batch.records[i]!;
         if (r.timestamp < min) min = r.timestamp;
         if (r.timestamp > max) max = r.timestamp;
-        return {
-          key: r.key === null ? null : r.key.toString('utf8'),
-          value: r.value === null ? null : r.value.toString('utf8'),
-          topic: r.topic,
-          kafka_partition: r.partition,
-          kafka_offset: r.offset,
-          kafka_ts: r.timestamp,
-          ingested_at: ingestedAt,
-        };
-      });
+        key[i] = r.key === null ? null : r.key.toString('utf8');
+        value[i] = r.value === null ? null : r.value.toString('utf8');
+        topicColumn[i] = r.topic;
+        partition[i] = r.partition;
+        offset[i] = r.offset;
+        kafkaTs[i] = r.timestamp;
+      }
+      const columns = {
+        key,
+        value,
+        topic: topicColumn,
+        kafka_partition: partition,
+        kafka_offset: offset,
+        kafka_ts: kafkaTs,
+        ingested_at: new Array<number>(n).fill(Date.now()),
+      };
       return {
-        writes: [{ table, source: { rows } }],
-        rowsIn: rows.length,
-        ...(rows.length > 0 ? { eventTime: { min, max } } : {}),
+        writes: [{ table, source: { columns, rowCount: n } }],
+        rowsIn: n,
+        ...(n > 0 ? { eventTime: { min, max } } : {}),
       };
     },
   });

@@ -29,11 +29,15 @@ export interface SilverPipelineOptions {
  * minus the window: a partition that lags behind keeps its ids remembered.
  */
 export class DedupState {
-  private readonly seen = new Map<string, number>();
+  /** Ids by event-time bucket (1/10 of the window): eviction drops whole buckets. */
+  private readonly buckets = new Map<number, Set<string>>();
   private readonly maxByPartition = new Map<number, number>();
-  private sinceEviction = 0;
+  private readonly bucketMs: number;
+  private count = 0;
 
-  constructor(readonly windowMs: number) {}
+  constructor(readonly windowMs: number) {
+    this.bucketMs = Math.max(1, Math.floor(windowMs / 10));
+  }
 
   /** Events older than this are outside dedup (-Infinity before any event). */
   get watermark(): number {
@@ -44,30 +48,47 @@ export class DedupState {
   }
 
   get size(): number {
-    return this.seen.size;
+    return this.count;
   }
 
   has(eventId: string): boolean {
-    return this.seen.has(eventId);
+    for (const set of this.buckets.values()) if (set.has(eventId)) return true;
+    return false;
   }
 
   add(eventId: string, ts: number, partition: number): void {
     if (ts > (this.maxByPartition.get(partition) ?? Number.NEGATIVE_INFINITY))
       this.maxByPartition.set(partition, ts);
-    this.seen.set(eventId, ts);
-    if (++this.sinceEviction >= 10_000) this.evict();
+    const key = Math.floor(ts / this.bucketMs);
+    // A bucket wholly behind the watermark would be evicted at once: nothing to remember.
+    if ((key + 1) * this.bucketMs <= this.watermark) return;
+    let set = this.buckets.get(key);
+    if (!set) {
+      set = new Set();
+      this.buckets.set(key, set);
+      this.evict();
+    }
+    if (!set.has(eventId)) {
+      set.add(eventId);
+      this.count++;
+    }
   }
 
-  /** Forgets ids that fell behind the watermark. */
+  /** Forgets buckets wholly behind the watermark. */
   evict(): void {
-    this.sinceEviction = 0;
     const wm = this.watermark;
-    for (const [id, ts] of this.seen) if (ts < wm) this.seen.delete(id);
+    for (const [key, set] of this.buckets) {
+      if ((key + 1) * this.bucketMs <= wm) {
+        this.count -= set.size;
+        this.buckets.delete(key);
+      }
+    }
   }
 
   clear(): void {
-    this.seen.clear();
+    this.buckets.clear();
     this.maxByPartition.clear();
+    this.count = 0;
   }
 }
 
@@ -113,8 +134,8 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
         ? await readRows(ctx.connection, `${sql} ORDER BY _version, kafka_partition, kafka_offset`)
         : [];
       const now = Date.now();
-      const valid: Record<string, unknown>[] = [];
-      const rejected: Record<string, unknown>[] = [];
+      const valid = new SilverColumns();
+      const rejected = new QuarantineColumns();
       let duplicates = 0;
       let lateBeyondDedup = 0;
       let min = Number.POSITIVE_INFINITY;
@@ -125,8 +146,7 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
         const toSilver = !ctx.isWritten(silver, bronze, v);
         const parsed = parseRawEvent(value);
         if (!parsed.success) {
-          if (toQuarantine)
-            rejected.push(quarantineRow(value, `${parsed.code}: ${parsed.reason}`, partition, offset, now));
+          if (toQuarantine) rejected.push(value, `${parsed.code}: ${parsed.reason}`, partition, offset, now);
           continue;
         }
         const event: EcommerceEvent = parsed.event;
@@ -135,13 +155,11 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
           duplicates++;
           if (toQuarantine) {
             rejected.push(
-              quarantineRow(
-                value,
-                `duplicate: event_id already seen within the ${dedup.windowMs / 60_000}-minute watermark`,
-                partition,
-                offset,
-                now,
-              ),
+              value,
+              `duplicate: event_id already seen within the ${dedup.windowMs / 60_000}-minute watermark`,
+              partition,
+              offset,
+              now,
             );
           }
           continue;
@@ -150,13 +168,12 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
         dedup.add(event.event_id, ts, partition);
         if (ts < min) min = ts;
         if (ts > max) max = ts;
-        if (toSilver)
-          valid.push({ ...event, source_partition: partition, source_offset: offset, ingested_at: now });
+        if (toSilver) valid.push(event, partition, offset, now);
       }
       return {
         writes: [
-          { table: quarantine, source: { rows: rejected } },
-          { table: silver, source: { rows: valid } },
+          { table: quarantine, source: { columns: rejected.columns, rowCount: rejected.length } },
+          { table: silver, source: { columns: valid.columns, rowCount: valid.length } },
         ],
         rowsIn: rows.length,
         ...(valid.length > 0 ? { eventTime: { min, max } } : {}),
@@ -167,6 +184,54 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
   });
 }
 
-function quarantineRow(raw: string | null, reason: string, partition: number, offset: bigint, now: number) {
-  return { raw, reason, source_partition: partition, source_offset: offset, quarantined_at: now };
+/** Silver rows held column by column, in the order of SILVER_EVENTS_SCHEMA. */
+class SilverColumns {
+  readonly columns: Record<string, unknown[]> = Object.fromEntries(
+    SILVER_EVENTS_SCHEMA.fields.map((f) => [f.name, []]),
+  );
+  length = 0;
+
+  push(event: EcommerceEvent, partition: number, offset: bigint, ingestedAt: number): void {
+    const c = this.columns;
+    c['event_id']!.push(event.event_id);
+    c['user_id']!.push(event.user_id);
+    c['session_id']!.push(event.session_id);
+    c['product_id']!.push(event.product_id);
+    c['category_id']!.push(event.category_id);
+    c['event_type']!.push(event.event_type);
+    c['price']!.push(event.price);
+    c['quantity']!.push(event.quantity);
+    c['discount']!.push(event.discount);
+    c['currency']!.push(event.currency);
+    c['ts']!.push(event.ts);
+    c['ua']!.push(event.ua);
+    c['country']!.push(event.country);
+    c['device_type']!.push(event.device_type);
+    c['referrer']!.push(event.referrer);
+    c['source_partition']!.push(partition);
+    c['source_offset']!.push(offset);
+    c['ingested_at']!.push(ingestedAt);
+    this.length++;
+  }
+}
+
+/** Quarantine rows held column by column. */
+class QuarantineColumns {
+  readonly columns = {
+    raw: [] as (string | null)[],
+    reason: [] as string[],
+    source_partition: [] as number[],
+    source_offset: [] as bigint[],
+    quarantined_at: [] as number[],
+  };
+  length = 0;
+
+  push(raw: string | null, reason: string, partition: number, offset: bigint, at: number): void {
+    this.columns.raw.push(raw);
+    this.columns.reason.push(reason);
+    this.columns.source_partition.push(partition);
+    this.columns.source_offset.push(offset);
+    this.columns.quarantined_at.push(at);
+    this.length++;
+  }
 }

@@ -39,7 +39,7 @@ import {
   type StructType,
   typeToString,
 } from './schema.js';
-import { stageRows } from './stageRows.js';
+import { stageColumns, stageRows } from './stageRows.js';
 import { fileKey, replayLog } from './TableState.js';
 import { assertWritable, isAppendOnly } from './tableFeatures.js';
 
@@ -54,7 +54,9 @@ export type WriteSource =
   /** A DuckDB SELECT run on the Delta DuckDB instance (may read files, temp tables ...). */
   | { sql: string; connection?: DuckDBConnection }
   /** Plain objects keyed by column name. */
-  | { rows: readonly Record<string, unknown>[] };
+  | { rows: readonly Record<string, unknown>[] }
+  /** Column arrays keyed by column name, each `rowCount` long (cheapest for big batches). */
+  | { columns: Readonly<Record<string, readonly unknown[]>>; rowCount: number };
 
 export interface WriteOptions {
   /** append (default), overwrite (replace all rows), or replace rows matching `replaceWhere`. */
@@ -526,27 +528,47 @@ export class DeltaTable {
     }
     const known = new Set(schema.fields.map((f) => f.name));
     const extra = new Map<string, DataType>();
-    for (const row of source.rows) {
-      for (const [key, value] of Object.entries(row)) {
-        if (known.has(key) || extra.has(key) || value === null || value === undefined) continue;
-        if (!options.mergeSchema) {
+    const addColumn = (key: string, value: unknown) => {
+      if (!options.mergeSchema) {
+        throw new DeltaError(
+          'DELTA_SCHEMA_MISMATCH',
+          this.name,
+          undefined,
+          `the rows have column '${key}' that the table lacks; write with mergeSchema to add it`,
+        );
+      }
+      const type = deltaTypeOfValue(value);
+      if (!type) {
+        throw new DeltaError(
+          'DELTA_SCHEMA_MISMATCH',
+          this.name,
+          undefined,
+          `cannot infer a column type for '${key}' from ${JSON.stringify(value)}; write it through a SQL source`,
+        );
+      }
+      extra.set(key, type);
+    };
+    if ('columns' in source) {
+      for (const [key, values] of Object.entries(source.columns)) {
+        if (values.length !== source.rowCount) {
           throw new DeltaError(
-            'DELTA_SCHEMA_MISMATCH',
+            'DELTA_INVALID_SOURCE',
             this.name,
             undefined,
-            `the rows have column '${key}' that the table lacks; write with mergeSchema to add it`,
+            `column '${key}' has ${values.length} values for ${source.rowCount} rows`,
           );
         }
-        const type = deltaTypeOfValue(value);
-        if (!type) {
-          throw new DeltaError(
-            'DELTA_SCHEMA_MISMATCH',
-            this.name,
-            undefined,
-            `cannot infer a column type for '${key}' from ${JSON.stringify(value)}; write it through a SQL source`,
-          );
+        if (known.has(key)) continue;
+        const first = values.find((v) => v !== null && v !== undefined);
+        if (first !== undefined) addColumn(key, first);
+      }
+    } else {
+      for (const row of source.rows) {
+        for (const key in row) {
+          if (known.has(key) || extra.has(key)) continue;
+          const value = row[key];
+          if (value !== null && value !== undefined) addColumn(key, value);
         }
-        extra.set(key, type);
       }
     }
     const staged: StructType =
@@ -556,7 +578,10 @@ export class DeltaTable {
             type: 'struct',
             fields: [...schema.fields, ...[...extra].map(([name, type]) => field(name, type))],
           };
-    return stageRows(connection, `rtl_stage_${process.pid}_${++stageCounter}`, staged, source.rows);
+    const tableName = `rtl_stage_${process.pid}_${++stageCounter}`;
+    return 'columns' in source
+      ? stageColumns(connection, tableName, staged, source.columns, source.rowCount)
+      : stageRows(connection, tableName, staged, source.rows);
   }
 
   /** The table schema after this write, checked against the source's columns. */

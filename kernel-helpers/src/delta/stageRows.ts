@@ -114,16 +114,15 @@ function stagedColumn(type: DataType): StagedColumn {
   }
 }
 
-/**
- * Creates temporary table `name` on `connection` holding `rows` with the schema's columns
- * (missing properties are NULL) and returns a SELECT that yields them with the table's types.
- * Throws LakehouseError (ROW_CONVERSION) naming the row and column of a value that does not fit.
- */
-export async function stageRows(
+/** Values of one column for rows [offset, offset + n); undefined entries are NULL. */
+type ColumnReader = (name: string, offset: number, n: number) => readonly unknown[];
+
+async function stage(
   connection: DuckDBConnection,
   name: string,
   schema: StructType,
-  rows: readonly Record<string, unknown>[],
+  rowCount: number,
+  read: ColumnReader,
 ): Promise<string> {
   const columns = schema.fields.map((f) => ({ field: f, staged: stagedColumn(f.type) }));
   await connection.run(
@@ -134,23 +133,31 @@ export async function stageRows(
   const appender = await connection.createAppender(name, 'main', 'temp');
   try {
     const types = columns.map((c) => c.staged.stageType);
-    for (let offset = 0; offset < rows.length; offset += CHUNK_ROWS) {
-      const slice = rows.slice(offset, offset + CHUNK_ROWS);
-      const chunk = DuckDBDataChunk.create(types, slice.length);
+    for (let offset = 0; offset < rowCount; offset += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, rowCount - offset);
+      const chunk = DuckDBDataChunk.create(types, n);
       columns.forEach((c, col) => {
-        const values = slice.map((row, i) => {
-          const v = row[c.field.name];
-          if (v === null || v === undefined) return null;
-          try {
-            return c.staged.convert(v);
-          } catch (cause) {
-            throw new LakehouseError(
-              'ROW_CONVERSION',
-              `row ${offset + i}: column ${c.field.name} cannot hold ${JSON.stringify(v)} (${(cause as Error).message})`,
-              { cause },
-            );
+        const raw = read(c.field.name, offset, n);
+        const isVarchar = c.staged.stageType === VARCHAR;
+        const values: DuckDBValue[] = new Array(n);
+        for (let i = 0; i < n; i++) {
+          const v = raw[i];
+          if (v === null || v === undefined) {
+            values[i] = null;
+          } else if (isVarchar && typeof v === 'string') {
+            values[i] = v;
+          } else {
+            try {
+              values[i] = c.staged.convert(v);
+            } catch (cause) {
+              throw new LakehouseError(
+                'ROW_CONVERSION',
+                `row ${offset + i}: column ${c.field.name} cannot hold ${JSON.stringify(v)} (${(cause as Error).message})`,
+                { cause },
+              );
+            }
           }
-        });
+        }
         chunk.setColumnValues(col, values);
       });
       appender.appendDataChunk(chunk);
@@ -160,4 +167,41 @@ export async function stageRows(
     appender.closeSync();
   }
   return `SELECT ${columns.map((c) => `${c.staged.castSql(quoteIdent(c.field.name))} AS ${quoteIdent(c.field.name)}`).join(', ')} FROM temp.${quoteIdent(name)}`;
+}
+
+/**
+ * Creates temporary table `name` on `connection` holding `rows` with the schema's columns
+ * (missing properties are NULL) and returns a SELECT that yields them with the table's types.
+ * Throws LakehouseError (ROW_CONVERSION) naming the row and column of a value that does not fit.
+ */
+export function stageRows(
+  connection: DuckDBConnection,
+  name: string,
+  schema: StructType,
+  rows: readonly Record<string, unknown>[],
+): Promise<string> {
+  return stage(connection, name, schema, rows.length, (column, offset, n) => {
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = rows[offset + i]![column];
+    return out;
+  });
+}
+
+/**
+ * Like stageRows, for data already held column by column: `columns[name][i]` is row i's value
+ * (a column the schema has and `columns` lacks is NULL). Cheaper than rows for large batches.
+ */
+export function stageColumns(
+  connection: DuckDBConnection,
+  name: string,
+  schema: StructType,
+  columns: Readonly<Record<string, readonly unknown[]>>,
+  rowCount: number,
+): Promise<string> {
+  const empty: readonly unknown[] = [];
+  return stage(connection, name, schema, rowCount, (column, offset, n) => {
+    const values = columns[column];
+    if (!values) return empty;
+    return offset === 0 && n === values.length ? values : values.slice(offset, offset + n);
+  });
 }
