@@ -221,26 +221,37 @@ export class DeltaLog {
 
   /** The snapshot advanced to the latest version (itself when nothing was committed since). */
   async update(snapshot: Snapshot): Promise<Snapshot> {
-    const names = await this.listLogNames(commitFileName(snapshot.version));
-    const newer = logFilesFromNames(names)
-      .filter((f) => f.type === 'commit' && f.version > snapshot.version)
-      .map((f) => f.version)
-      .sort((a, b) => a - b);
-    if (newer.length === 0) return snapshot;
-    const contiguous: number[] = [];
-    for (const v of newer) {
-      if (v !== snapshot.version + contiguous.length + 1) break;
-      contiguous.push(v);
+    // Probe the next commit files directly instead of listing the whole log: the cost stays
+    // proportional to what is new, however long the log grows. Writers create commits in
+    // order (each after reading its predecessor), so the first absent file ends the run.
+    const commits: CommitActions[] = [];
+    let next = snapshot.version + 1;
+    for (let width = 1; ; width = Math.min(width * 2, MAX_PARALLEL_READS)) {
+      const versions = Array.from({ length: width }, (_, i) => next + i);
+      const read = await Promise.all(versions.map((v) => this.readCommitIfPresent(v)));
+      let complete = true;
+      for (let i = 0; i < read.length; i++) {
+        const actions = read[i];
+        if (actions === undefined) {
+          complete = false;
+          break;
+        }
+        commits.push({ version: versions[i]!, actions });
+      }
+      if (!complete) break;
+      next += width;
     }
-    if (contiguous.length === 0) {
-      throw new DeltaError(
-        'DELTA_VERSIONS_NOT_CONTIGUOUS',
-        this.table,
-        newer[0],
-        `commit ${snapshot.version + 1} is missing from _delta_log/`,
-      );
+    return this.advance(snapshot, commits);
+  }
+
+  /** The actions of commit `version`, or undefined when its file does not exist (yet). */
+  async readCommitIfPresent(version: number): Promise<Action[] | undefined> {
+    try {
+      return await this.readCommit(version);
+    } catch (error) {
+      if (error instanceof DeltaError && error.code === 'DELTA_COMMIT_NOT_FOUND') return undefined;
+      throw error;
     }
-    return this.advance(snapshot, await this.readCommits(contiguous));
   }
 
   /** The snapshot with further commits applied (checked for readability). */

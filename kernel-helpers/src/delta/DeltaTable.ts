@@ -177,6 +177,8 @@ export class DeltaTable {
   private readonly logger: Logger;
   private readonly partitionTimeZone: string | undefined;
   private latestSnapshot: Snapshot | undefined;
+  /** The last snapshot asked for by version (streams read consecutive versions). */
+  private recentSnapshot: Snapshot | undefined;
   private readonly commitListeners = new Set<(snapshot: Snapshot) => void>();
   /** Top-level column names per data file URL (data files never change). */
   private readonly fileColumnsCache = new Map<string, Set<string>>();
@@ -206,9 +208,9 @@ export class DeltaTable {
     return () => this.commitListeners.delete(listener);
   }
 
-  /** Whether the table has a Delta log. */
-  exists(): Promise<boolean> {
-    return this.log.exists();
+  /** Whether the table has a Delta log (a table once seen is not listed again). */
+  async exists(): Promise<boolean> {
+    return this.latestSnapshot !== undefined || this.log.exists();
   }
 
   /**
@@ -216,9 +218,30 @@ export class DeltaTable {
    * Timestamps select the last version committed at or before them.
    */
   async snapshot(at: { version?: number; timestamp?: Date | number | string } = {}): Promise<Snapshot> {
-    if (at.version !== undefined) return this.log.snapshot(at.version);
-    if (at.timestamp !== undefined) return this.log.snapshot(await this.versionAtTimestamp(at.timestamp));
+    if (at.version !== undefined) return this.snapshotAt(at.version);
+    if (at.timestamp !== undefined) return this.snapshotAt(await this.versionAtTimestamp(at.timestamp));
     return this.latest();
+  }
+
+  /**
+   * The snapshot at `version`: from the snapshots this object already holds when one is at or
+   * just before it (advanced by the commits in between), else loaded from the log.
+   */
+  private async snapshotAt(version: number): Promise<Snapshot> {
+    if (this.latestSnapshot && version > this.latestSnapshot.version) await this.latest();
+    if (!this.latestSnapshot || version > this.latestSnapshot.version) return this.log.snapshot(version);
+    const candidates = [this.latestSnapshot, this.recentSnapshot].filter(
+      (s): s is Snapshot => s !== undefined && s.version <= version && version - s.version <= 100,
+    );
+    const base = candidates.sort((a, b) => b.version - a.version)[0];
+    let snapshot: Snapshot;
+    if (base?.version === version) snapshot = base;
+    else if (base) {
+      const versions = Array.from({ length: version - base.version }, (_, i) => base.version + 1 + i);
+      snapshot = this.log.advance(base, await this.log.readCommits(versions));
+    } else snapshot = await this.log.snapshot(version);
+    this.recentSnapshot = snapshot;
+    return snapshot;
   }
 
   /** The latest snapshot, advanced incrementally from the last one this object loaded. */

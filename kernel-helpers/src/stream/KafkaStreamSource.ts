@@ -11,6 +11,8 @@ import type { ResumePositions, StreamSource } from './StreamSource.js';
 
 export interface KafkaStreamSourceOptions {
   topic: string;
+  /** Creates the topic with this many partitions when it does not exist yet (default 3). */
+  partitions?: number;
   groupId: string;
   /** Most records held in memory before the consumer waits (backpressure). */
   maxBufferedRecords?: number;
@@ -119,6 +121,8 @@ export class KafkaStreamSource implements StreamSource<KafkaRecord> {
       },
     });
     this.consumer = consumer;
+    // The producer may not have created the topic yet: make it, as DESIGN.md defines it.
+    await this.client.admin.ensureTopic(this.options.topic, this.options.partitions ?? 3);
     await consumer.subscribe([this.options.topic]);
     await consumer.run({
       eachBatch: async (batch) => {

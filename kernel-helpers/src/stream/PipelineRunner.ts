@@ -162,15 +162,35 @@ export class PipelineRunner<R> {
   async start(): Promise<void> {
     this.transition('starting');
     this.startedAt = new Date().toISOString();
-    this.starting = this.startUp();
-    try {
-      await this.starting;
-    } catch (error) {
-      if (this.stopRequested) return;
-      this.fail(error);
-      throw error;
+    // A retriable failure (a broker not up yet) is retried until it works or stop() is called.
+    for (let attempt = 1; ; attempt++) {
+      this.starting = this.startUp();
+      try {
+        await this.starting;
+        break;
+      } catch (error) {
+        if (this.stopRequested) return;
+        const retriable = error instanceof LakehouseError && error.retriable;
+        if (!retriable) {
+          this.fail(error);
+          throw error;
+        }
+        this.error = (error as Error).message;
+        this.logger.warn('pipeline start failed; retrying', {
+          pipeline: this.definition.name,
+          attempt,
+          error: this.error,
+        });
+        await this.source?.stop().catch(() => {});
+        this.source = undefined;
+        this.connection?.closeSync();
+        this.connection = undefined;
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5))));
+        if (this.stopRequested) return;
+      }
     }
     if (this.stopRequested) return;
+    this.error = undefined;
     this.transition('idle');
     this.loop = this.run();
   }
