@@ -1,5 +1,6 @@
 // @rt-lakehouse/kernel-helpers: the library every part of RT-Lakehouse imports.
 // Folders follow the flow of data: events → kafka → delta → engine → stream → ai → notebook.
+export * from './ai/index.js';
 export * from './delta/index.js';
 export * from './duckdb/index.js';
 export * from './engine/index.js';

@@ -1,6 +1,9 @@
 // Gold: one row of KPIs per 1-minute tumbling window. Windows still inside the 15-minute
-// lateness watermark are recomputed from Silver (exact distinct counts) and replaced in one
-// commit; older windows are final, and events arriving for them are counted as late.
+// lateness watermark are updated as Silver's new rows arrive — counts, money in exact
+// micro-units, and sets of users for exact distinct counts — and their rows replaced in one
+// commit (remove + add); older windows are final, and events arriving for them are counted as
+// late. A batch costs what it adds, not what its windows hold; after a restart the open
+// windows are rebuilt from Silver as of Gold's last commit.
 //
 // The watermark is the smallest, over source partitions, of the newest event time seen in that
 // partition, minus the lateness (as Flink does): a partition that falls behind — a runner died,
@@ -63,6 +66,45 @@ export function goldPipeline(options: GoldPipelineOptions = {}): PipelineDefinit
     if (maxByPartition.size === 0) return undefined;
     return Math.min(...maxByPartition.values()) - latenessMs;
   };
+  // Running aggregates of the windows still open (ending after the watermark).
+  const open = new Map<number, WindowAggregate>();
+  const columns = ['ts', 'event_type', 'user_id', 'price', 'quantity', 'source_partition'];
+
+  /** Adds silver rows (column arrays in `columns` order) to the open windows; returns late rows. */
+  const accumulate = (
+    rows: unknown[][],
+    watermark: number | undefined,
+    affected: Set<number> | undefined,
+  ) => {
+    const [ts, type, user, price, quantity, partition] = rows as [
+      bigint[],
+      string[],
+      string[],
+      number[],
+      number[],
+      (number | null)[],
+    ];
+    let late = 0;
+    for (let i = 0; i < ts.length; i++) {
+      const t = Number(ts[i]);
+      const p = partition[i] ?? -1;
+      if (t > (maxByPartition.get(p) ?? Number.NEGATIVE_INFINITY)) maxByPartition.set(p, t);
+      const start = bucketMs(t);
+      if (watermark !== undefined && start + windowMs <= watermark) {
+        late++;
+        continue;
+      }
+      let w = open.get(start);
+      if (!w) {
+        w = newWindow();
+        open.set(start, w);
+      }
+      addEvent(w, type[i]!, user[i]!, price[i]!, quantity[i]!);
+      affected?.add(start);
+    }
+    return late;
+  };
+
   return definePipeline<DeltaChange>({
     name: options.name ?? 'gold',
     description: `KPIs per ${windowMs / 1000}s window of ${silver} into ${gold} (lateness ${latenessMs / 60_000} min)`,
@@ -71,76 +113,152 @@ export function goldPipeline(options: GoldPipelineOptions = {}): PipelineDefinit
     sinks: [{ table: gold, schema: GOLD_KPIS_SCHEMA }],
     trigger: options.trigger ?? { kind: 'continuous', maxBatchRecords: 500_000, maxWaitMs: 250 },
     watermark: { column: 'window_end', delayMs: latenessMs },
+    // State = per-partition event-time maxima and the open windows' aggregates, rebuilt from
+    // Silver as of the version Gold last committed: exactly what Gold had when it stopped.
     async init(ctx) {
       maxByPartition.clear();
+      open.clear();
       const position = ctx.sinkPosition(gold, silver);
       if (position === undefined) return;
       const table = await ctx.env.lakehouse.table(silver);
       const snapshot = await table.snapshot({ version: position });
       if (snapshot.numFiles === 0) return;
-      const scan = await table.scanSql(snapshot, { columns: ['ts', 'source_partition'] });
-      const rows = await readRows(
+      const scan = await table.scanSql(snapshot, { columns });
+      const maxima = await readRows(
         ctx.connection,
         `SELECT source_partition, epoch_ms(max(ts)) FROM (${scan}) WHERE ts IS NOT NULL GROUP BY ALL`,
       );
-      for (const [partition, max] of rows as [number | null, bigint][])
+      for (const [partition, max] of maxima as [number | null, bigint][])
         maxByPartition.set(partition ?? -1, Number(max));
+      const watermark = watermarkOf();
+      const from = watermark === undefined ? undefined : new Date(bucketMs(watermark));
+      const recent = from
+        ? await table.scanSql(snapshot, { columns, predicate: where.ge('ts', from) })
+        : scan;
+      const reader = await ctx.connection.runAndReadAll(
+        `SELECT epoch_ms(ts), event_type, user_id, price, quantity, source_partition FROM (${recent}) WHERE ts IS NOT NULL`,
+      );
+      accumulate(reader.getColumns() as unknown[][], watermark, undefined);
     },
     async transform(batch, ctx) {
       const table = await ctx.env.lakehouse.table(silver);
-      const changed = await changedRowsSql(table, batch.records, ['ts', 'source_partition']);
+      const changed = await changedRowsSql(table, batch.records, columns);
       if (!changed) return { writes: [], rowsIn: 0 };
-      const rows = await readRows(
-        ctx.connection,
-        `SELECT epoch_ms(ts) AS t, source_partition, count(*) AS n FROM (${changed}) WHERE ts IS NOT NULL GROUP BY ALL ORDER BY t`,
+      const reader = await ctx.connection.runAndReadAll(
+        `SELECT epoch_ms(ts), event_type, user_id, price, quantity, source_partition FROM (${changed}) WHERE ts IS NOT NULL`,
       );
-      const watermark = watermarkOf();
-      const affected = new Set<number>();
-      let rowsIn = 0;
-      let late = 0;
+      const rows = reader.getColumns() as unknown[][];
+      const rowsIn = reader.currentRowCount;
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;
-      for (const [t, partition, n] of rows as [bigint, number | null, bigint][]) {
-        const ts = Number(t);
-        const count = Number(n);
-        rowsIn += count;
-        if (ts < min) min = ts;
-        if (ts > max) max = ts;
-        const p = partition ?? -1;
-        if (ts > (maxByPartition.get(p) ?? Number.NEGATIVE_INFINITY)) maxByPartition.set(p, ts);
-        const start = bucketMs(ts);
-        if (watermark !== undefined && start + windowMs <= watermark) late += count;
-        else affected.add(start);
+      for (const t of (rows[0] ?? []) as bigint[]) {
+        const n = Number(t);
+        if (n < min) min = n;
+        if (n > max) max = n;
       }
-      const counters = { lateBeyondWatermark: late };
+      // Windows already behind the watermark before this batch are final.
+      const affected = new Set<number>();
+      const late = accumulate(rows.length === 0 ? [[], [], [], [], [], []] : rows, watermarkOf(), affected);
       const nextWatermark = watermarkOf();
       const base = {
         rowsIn,
-        counters,
+        counters: { lateBeyondWatermark: late },
         ...(rowsIn > 0 ? { eventTime: { min, max } } : {}),
         ...(nextWatermark === undefined ? {} : { watermark: nextWatermark }),
       };
-      if (affected.size === 0) return { ...base, writes: [] };
       const windows = [...affected].sort((a, b) => a - b);
-      const from = new Date(windows[0]!);
-      const to = new Date(windows[windows.length - 1]! + windowMs);
-      // Recompute from Silver as of the batch's last version: deterministic on replay.
-      const last = batch.records[batch.records.length - 1]!.version;
-      const snapshot = await table.snapshot({ version: last });
-      const scan = await table.scanSql(snapshot, {
-        predicate: where.and(where.ge('ts', from), where.lt('ts', to)),
-      });
-      const list = windows.map((w) => `TIMESTAMPTZ '${new Date(w).toISOString()}'`).join(', ');
-      const sql = `SELECT * FROM (${goldKpisSql(scan, windowMs)}) WHERE window_start IN (${list})`;
+      const out = kpiColumns(windows, open, windowMs);
+      // Windows now behind the watermark will not change again: forget them.
+      for (const start of open.keys())
+        if (nextWatermark !== undefined && start + windowMs <= nextWatermark) open.delete(start);
+      if (windows.length === 0) return { ...base, writes: [] };
       const replaceWhere = where.and(
-        where.ge('window_start', from),
-        where.lt('window_start', to),
+        where.ge('window_start', new Date(windows[0]!)),
+        where.le('window_start', new Date(windows[windows.length - 1]!)),
         where.in(
           'window_start',
           windows.map((w) => new Date(w)),
         ),
       );
-      return { ...base, writes: [{ table: gold, source: { sql }, mode: 'overwrite', replaceWhere }] };
+      return {
+        ...base,
+        writes: [
+          {
+            table: gold,
+            source: { columns: out, rowCount: windows.length },
+            mode: 'overwrite',
+            replaceWhere,
+          },
+        ],
+      };
     },
   });
+}
+
+/** Running KPIs of one window: counts, money in micro-units (exact), and the distinct users. */
+interface WindowAggregate {
+  total: number;
+  pageViews: number;
+  cartAdds: number;
+  orders: number;
+  gmvMicros: number;
+  users: Set<string>;
+  viewUsers: Set<string>;
+  cartUsers: Set<string>;
+  purchaseUsers: Set<string>;
+}
+
+function newWindow(): WindowAggregate {
+  return {
+    total: 0,
+    pageViews: 0,
+    cartAdds: 0,
+    orders: 0,
+    gmvMicros: 0,
+    users: new Set(),
+    viewUsers: new Set(),
+    cartUsers: new Set(),
+    purchaseUsers: new Set(),
+  };
+}
+
+function addEvent(w: WindowAggregate, type: string, user: string, price: number, quantity: number): void {
+  w.total++;
+  w.users.add(user);
+  if (type === 'page_view') {
+    w.pageViews++;
+    w.viewUsers.add(user);
+  } else if (type === 'add_to_cart') {
+    w.cartAdds++;
+    w.cartUsers.add(user);
+  } else if (type === 'purchase') {
+    w.orders++;
+    w.purchaseUsers.add(user);
+    // As DuckDB's price::DECIMAL(18, 6) * quantity: integer micro-units, summed exactly.
+    w.gmvMicros += Math.round(price * 1e6) * quantity;
+  }
+}
+
+/** The gold_kpis rows of `windows`, column by column. */
+function kpiColumns(
+  windows: readonly number[],
+  open: ReadonlyMap<number, WindowAggregate>,
+  windowMs: number,
+) {
+  const pick = <T>(f: (w: WindowAggregate) => T) => windows.map((start) => f(open.get(start)!));
+  return {
+    window_start: windows.map((w) => new Date(w)),
+    window_end: windows.map((w) => new Date(w + windowMs)),
+    total_events: pick((w) => w.total),
+    page_views: pick((w) => w.pageViews),
+    cart_adds: pick((w) => w.cartAdds),
+    orders: pick((w) => w.orders),
+    gmv: pick((w) => w.gmvMicros / 1e6),
+    active_users: pick((w) => w.users.size),
+    view_users: pick((w) => w.viewUsers.size),
+    cart_users: pick((w) => w.cartUsers.size),
+    purchase_users: pick((w) => w.purchaseUsers.size),
+    conversion_rate: pick((w) => (w.viewUsers.size === 0 ? null : w.purchaseUsers.size / w.viewUsers.size)),
+    avg_order_value: pick((w) => (w.orders === 0 ? null : w.gmvMicros / 1e6 / w.orders)),
+  };
 }

@@ -796,6 +796,33 @@ export class DeltaTable {
           'replaceWhere needs mode overwrite',
         );
       }
+      const empty =
+        ('rows' in source && source.rows.length === 0) || ('columns' in source && source.rowCount === 0);
+      if (snapshot && empty && (options.mode ?? 'append') === 'append') {
+        // Nothing to write but maybe txns to record (a stream's progress): no data file.
+        const now = Date.now();
+        const result = await this.commit(
+          snapshot,
+          (options.txns ?? []).map(
+            (t): Action => ({ kind: 'txn', txn: { appId: t.appId, version: t.version, lastUpdated: now } }),
+          ),
+          {
+            operation: options.operation ?? 'WRITE',
+            operationParameters: { mode: 'Append', ...options.operationParameters },
+            operationMetrics: {
+              numFiles: '0',
+              numOutputRows: '0',
+              numOutputBytes: '0',
+              numRemovedFiles: '0',
+            },
+            footprint: this.footprint(snapshot.schema, snapshot.partitionColumns, {
+              appIds: new Set((options.txns ?? []).map((t) => t.appId)),
+            }),
+            isBlindAppend: true,
+          },
+        );
+        return { ...result, addedFiles: 0, removedFiles: 0, rowsWritten: 0 };
+      }
       const sql = await this.sourceSql(source, snapshot?.schema, connection, options);
       const { schema, changed } = await this.resolveWriteSchema(sql, connection, snapshot?.schema, options);
       const partitionColumns =

@@ -53,6 +53,8 @@ export interface BatchReport {
   lag: number | undefined;
   counters: Record<string, number>;
   versions: Record<string, number>;
+  /** Where the batch's time went: the transform, and each sink's write and commit. */
+  timings: { transformMs: number; writeMs: Record<string, number> };
 }
 
 export interface PipelineStatus {
@@ -399,7 +401,10 @@ export class PipelineRunner<R> {
         return p === undefined || p < range.last;
       });
     if (!this.definition.sinks.some((s) => needsWrite(s.table))) return;
+    const transformStarted = Date.now();
     const result = await this.definition.transform({ ...batch, records }, this.context());
+    const transformMs = Date.now() - transformStarted;
+    const writeMs: Record<string, number> = {};
     this.transition('committing');
     const writes = new Map<string, SinkWrite>();
     for (const w of result.writes) writes.set(w.table, w);
@@ -416,6 +421,7 @@ export class PipelineRunner<R> {
       const write = writes.get(sink.table) ?? { table: sink.table, source: { rows: [] } };
       const source = await this.applyExpectations(sink.table, write);
       const table = this.tables.get(sink.table)!;
+      const writeStarted = Date.now();
       const committed = await table.write(source, {
         ...(write.mode ? { mode: write.mode } : {}),
         ...(write.replaceWhere ? { replaceWhere: write.replaceWhere } : {}),
@@ -423,6 +429,7 @@ export class PipelineRunner<R> {
         operation: 'STREAMING UPDATE',
         operationParameters: { pipeline: name, outputMode: write.replaceWhere ? 'Update' : 'Append' },
       });
+      writeMs[sink.table] = Date.now() - writeStarted;
       rowsOut[sink.table] = committed.rowsWritten;
       versions[sink.table] = committed.version;
       const byKey = this.positions.get(sink.table) ?? new Map<string, number>();
@@ -441,6 +448,7 @@ export class PipelineRunner<R> {
       lag: batch.lag,
       counters: result.counters ?? {},
       versions,
+      timings: { transformMs, writeMs },
     };
     this.record(report);
   }
