@@ -9,5 +9,5 @@ export function makeTempDir(prefix = 'rtl-test-'): Promise<string> {
 }
 
 export function removeDir(dir: string): Promise<void> {
-  return fs.rm(dir, { recursive: true, force: true });
+  return fs.rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }

@@ -180,6 +180,7 @@ export class DeltaTable {
   /** The last snapshot asked for by version (streams read consecutive versions). */
   private recentSnapshot: Snapshot | undefined;
   private readonly commitListeners = new Set<(snapshot: Snapshot) => void>();
+  private background: Promise<void> = Promise.resolve();
   /** Top-level column names per data file URL (data files never change). */
   private readonly fileColumnsCache = new Map<string, Set<string>>();
 
@@ -206,6 +207,11 @@ export class DeltaTable {
   onCommit(listener: (snapshot: Snapshot) => void): () => void {
     this.commitListeners.add(listener);
     return () => this.commitListeners.delete(listener);
+  }
+
+  /** Resolves when background work started by commits (checkpoints) has finished. */
+  async whenIdle(): Promise<void> {
+    await this.background;
   }
 
   /** Whether the table has a Delta log (a table once seen is not listed again). */
@@ -991,7 +997,8 @@ export class DeltaTable {
           );
       this.remember(snapshot);
       for (const listener of this.commitListeners) listener(snapshot);
-      await this.maybeCheckpoint(snapshot);
+      // Checkpoints are written off the commit's path: the commit stands either way.
+      this.background = this.background.then(() => this.maybeCheckpoint(snapshot));
       return { version, snapshot, attempts: attempt };
     }
     throw new DeltaError(

@@ -168,6 +168,7 @@ describe('damaged tables', () => {
     const root = path.join(dir, `ckpt${++n}`);
     const table = await DeltaTable.forPath(root, { duck });
     for (let v = 0; v < 11; v++) await table.write({ sql: `SELECT ${v}::BIGINT AS id` });
+    await table.whenIdle();
     await fs.writeFile(path.join(root, '_delta_log', '00000000000000000010.checkpoint.parquet'), 'garbage');
     const fresh = await DeltaTable.forPath(root, { duck, name: 'events' });
     expect((await fresh.readRows()).length).toBe(11);

@@ -175,6 +175,7 @@ describe('DeltaTable', () => {
     await t.create({ schema: struct(field('id', 'long')) });
     for (let i = 1; i < 12; i++)
       await t.write({ rows: [{ id: i }] }, { txns: [{ appId: 'bronze-topic-0', version: i * 100 }] });
+    await t.whenIdle();
     expect(existsSync(path.join(t.store.root, '_delta_log/00000000000000000010.checkpoint.parquet'))).toBe(
       true,
     );
