@@ -20,9 +20,7 @@ export interface MatchOptions {
   tolerance?: number;
 }
 
-export type MatchResult =
-  | { match: true; columns: Record<string, string> }
-  | { match: false; reason: string };
+export type MatchResult = { match: true; columns: Record<string, string> } | { match: false; reason: string };
 
 type Norm = { k: 'null' } | { k: 'num'; v: number } | { k: 'time'; v: number } | { k: 'str'; v: string };
 
@@ -42,7 +40,9 @@ export function normalise(value: unknown): Norm {
     if (value === '-Infinity' || value === '-inf') return { k: 'num', v: Number.NEGATIVE_INFINITY };
     if (ISO.test(value)) {
       const hasZone = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/.test(value) && value.length > 10;
-      const ms = Date.parse(hasZone ? value : value.length === 10 ? `${value}T00:00:00Z` : `${value.replace(' ', 'T')}Z`);
+      const ms = Date.parse(
+        hasZone ? value : value.length === 10 ? `${value}T00:00:00Z` : `${value.replace(' ', 'T')}Z`,
+      );
       if (!Number.isNaN(ms)) return { k: 'time', v: ms };
     }
     return { k: 'str', v: value };
@@ -92,7 +92,8 @@ function compareRows(a: Norm[], b: Norm[]): number {
   return 0;
 }
 
-const rowsEqual = (a: Norm[], b: Norm[], tolerance: number) => a.every((x, i) => equalNorm(x, b[i]!, tolerance));
+const rowsEqual = (a: Norm[], b: Norm[], tolerance: number) =>
+  a.every((x, i) => equalNorm(x, b[i]!, tolerance));
 
 /** Whether two lists of rows are equal as multisets. */
 function sameMultiset(a: Norm[][], b: Norm[][], tolerance: number): boolean {
@@ -138,7 +139,8 @@ function rowsMatch(
   for (const [start, end] of tieGroups(gold, options.keyIndexes, options.tolerance)) {
     if (end - start === 1) {
       if (!rowsEqual(gold[start]!, predicted[start]!, options.tolerance)) return false;
-    } else if (!sameMultiset(gold.slice(start, end), predicted.slice(start, end), options.tolerance)) return false;
+    } else if (!sameMultiset(gold.slice(start, end), predicted.slice(start, end), options.tolerance))
+      return false;
   }
   return true;
 }
@@ -152,7 +154,10 @@ const MAX_ASSIGNMENTS = 20_000;
 export function executionMatch(gold: ResultSet, predicted: ResultSet, options: MatchOptions): MatchResult {
   const tolerance = options.tolerance ?? 1e-6;
   if (gold.rows.length !== predicted.rows.length)
-    return { match: false, reason: `row count: gold ${gold.rows.length}, predicted ${predicted.rows.length}` };
+    return {
+      match: false,
+      reason: `row count: gold ${gold.rows.length}, predicted ${predicted.rows.length}`,
+    };
   const goldNames = gold.columns.map((c) => c.name);
   const predNames = predicted.columns.map((c) => c.name);
   const goldCols = goldNames.map((name) => gold.rows.map((r) => normalise(r[name])));
@@ -161,19 +166,31 @@ export function executionMatch(gold: ResultSet, predicted: ResultSet, options: M
   const candidates = goldCols.map((g, gi) => {
     const list: number[] = [];
     predCols.forEach((p, pi) => {
-      if (sameMultiset(g.map((v) => [v]), p.map((v) => [v]), tolerance)) list.push(pi);
+      if (
+        sameMultiset(
+          g.map((v) => [v]),
+          p.map((v) => [v]),
+          tolerance,
+        )
+      )
+        list.push(pi);
     });
     const name = goldNames[gi]!.toLowerCase();
-    return list.sort((a, b) => Number(predNames[b]!.toLowerCase() === name) - Number(predNames[a]!.toLowerCase() === name));
+    return list.sort(
+      (a, b) => Number(predNames[b]!.toLowerCase() === name) - Number(predNames[a]!.toLowerCase() === name),
+    );
   });
   const missing = candidates.findIndex((c) => c.length === 0);
   if (missing >= 0)
-    return { match: false, reason: `no predicted column holds the values of gold column '${goldNames[missing]}'` };
+    return {
+      match: false,
+      reason: `no predicted column holds the values of gold column '${goldNames[missing]}'`,
+    };
   const keyIndexes =
     options.ordered && options.orderKeys
       ? options.orderKeys.map((k) => goldNames.findIndex((n) => n.toLowerCase() === k.toLowerCase()))
       : null;
-  const keys = keyIndexes && keyIndexes.every((k) => k >= 0) ? keyIndexes : null;
+  const keys = keyIndexes?.every((k) => k >= 0) ? keyIndexes : null;
   const goldRows = gold.rows.map((_, r) => goldCols.map((c) => c[r]!));
   const assignment: number[] = [];
   let tried = 0;
@@ -216,7 +233,8 @@ export function orderByOf(sql: string): { ordered: boolean; terms: (string | num
     const ch = text[i];
     if (ch === '(') depth++;
     else if (ch === ')') depth--;
-    else if (depth === 0 && upper.startsWith('ORDER BY', i) && /\s/.test(text[i - 1] ?? ' ')) at = i + 'ORDER BY'.length;
+    else if (depth === 0 && upper.startsWith('ORDER BY', i) && /\s/.test(text[i - 1] ?? ' '))
+      at = i + 'ORDER BY'.length;
   }
   if (at < 0) return { ordered: false, terms: null };
   let clause = text.slice(at);
@@ -249,7 +267,10 @@ export function orderByOf(sql: string): { ordered: boolean; terms: (string | num
 }
 
 /** ORDER BY terms as gold column names (positions resolved), or null when one is an expression. */
-export function orderKeysOf(terms: (string | number)[] | null, goldColumns: readonly { name: string }[]): string[] | null {
+export function orderKeysOf(
+  terms: (string | number)[] | null,
+  goldColumns: readonly { name: string }[],
+): string[] | null {
   if (terms === null) return null;
   const keys: string[] = [];
   for (const t of terms) {

@@ -64,7 +64,11 @@ export function evalSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): EvalS
     if (!(n > 0)) throw new Error(`${name} must be a positive number, got ${raw}`);
     return n;
   };
-  return { events: Math.round(read('EVAL_EVENTS', 100_000)), days: read('EVAL_DAYS', 7), seed: Math.round(read('EVAL_SEED', 1)) };
+  return {
+    events: Math.round(read('EVAL_EVENTS', 100_000)),
+    days: read('EVAL_DAYS', 7),
+    seed: Math.round(read('EVAL_SEED', 1)),
+  };
 }
 
 export interface EvalLakehouse {
@@ -104,7 +108,12 @@ export async function openEvalLakehouse(
     const lakehouse = await Lakehouse.open({ dir: work });
     let result: Awaited<ReturnType<typeof seedLakehouse>>;
     try {
-      result = await seedLakehouse({ lakehouse, events: settings.events, days: settings.days, seed: settings.seed });
+      result = await seedLakehouse({
+        lakehouse,
+        events: settings.events,
+        days: settings.days,
+        seed: settings.seed,
+      });
     } finally {
       lakehouse.close();
     }
@@ -124,11 +133,16 @@ export async function openEvalLakehouse(
     }
     ready = await readReady(dir);
     if (!ready) throw new Error(`nl2sql eval: no seeded lakehouse at ${dir}`);
-    log(`seeded in ${(result.elapsedMs / 1000).toFixed(1)} s: silver ${result.silverRows}, quarantine ${result.quarantinedRows}, gold windows ${result.goldWindows}`);
+    log(
+      `seeded in ${(result.elapsedMs / 1000).toFixed(1)} s: silver ${result.silverRows}, quarantine ${result.quarantinedRows}, gold windows ${result.goldWindows}`,
+    );
   } else log(`reusing the seeded lakehouse ${dir}`);
   const lakehouse = await Lakehouse.open({ dir });
   const engine = await DuckDbSqlEngine.create({ lakehouse, maxRows: 1_000_000, timeoutMs: 120_000 });
-  const tables = (await engine.tables()).map((t) => ({ name: t.name, columns: t.columns.map((c) => ({ name: c.name, type: c.type })) }));
+  const tables = (await engine.tables()).map((t) => ({
+    name: t.name,
+    columns: t.columns.map((c) => ({ name: c.name, type: c.type })),
+  }));
   return {
     engine,
     tables,
@@ -176,7 +190,11 @@ export interface CaseOutcome {
   plannerMs: number;
 }
 
-function plan(question: string, ev: EvalLakehouse, conversation: PlannedTurn[]): { result: PlanResult; ms: number } {
+function plan(
+  question: string,
+  ev: EvalLakehouse,
+  conversation: PlannedTurn[],
+): { result: PlanResult; ms: number } {
   const started = performance.now();
   const result = planQuestion(question, { tables: ev.tables, conversation, now: ev.now });
   return { result, ms: performance.now() - started };
@@ -188,8 +206,14 @@ export async function runCase(ev: EvalLakehouse, c: EvalCase): Promise<CaseOutco
   let final = first;
   if (c.followup !== undefined) {
     if (!first.result.success) {
-      if (c.expect === 'fail') return { id: c.id, pass: true, reason: first.result.reason, plannerMs: first.ms };
-      return { id: c.id, pass: false, reason: `first turn refused: ${first.result.reason}`, plannerMs: first.ms };
+      if (c.expect === 'fail')
+        return { id: c.id, pass: true, reason: first.result.reason, plannerMs: first.ms };
+      return {
+        id: c.id,
+        pass: false,
+        reason: `first turn refused: ${first.result.reason}`,
+        plannerMs: first.ms,
+      };
     }
     final = plan(c.followup, ev, [{ question: c.q, plan: first.result.plan }]);
   }
@@ -199,17 +223,23 @@ export async function runCase(ev: EvalLakehouse, c: EvalCase): Promise<CaseOutco
       ? { id: c.id, pass: false, reason: 'expected a refusal, got SQL', sql: r.sql, plannerMs: final.ms }
       : { id: c.id, pass: true, reason: r.reason, plannerMs: final.ms };
   }
-  if (!r.success) return { id: c.id, pass: false, reason: `planner refused: ${r.reason}`, plannerMs: final.ms };
+  if (!r.success)
+    return { id: c.id, pass: false, reason: `planner refused: ${r.reason}`, plannerMs: final.ms };
   const base = { id: c.id, sql: r.sql, explanation: r.explanation, plannerMs: final.ms };
   const valid = await ev.engine.validate(r.sql);
-  if (!valid.success) return { ...base, pass: false, reason: `the engine refused the SQL: ${valid.error.message}` };
+  if (!valid.success)
+    return { ...base, pass: false, reason: `the engine refused the SQL: ${valid.error.message}` };
   const predicted = await ev.engine.safeQuery(pinClock(r.sql, ev.now));
-  if (!predicted.success) return { ...base, pass: false, reason: `the SQL failed: ${predicted.error.message}` };
+  if (!predicted.success)
+    return { ...base, pass: false, reason: `the SQL failed: ${predicted.error.message}` };
   const reasons: string[] = [];
   for (const goldSql of c.gold) {
     const gold = await ev.engine.query(pinClock(goldSql, ev.now));
     const { ordered, terms } = orderByOf(goldSql);
-    const verdict = executionMatch(gold, predicted.data, { ordered, orderKeys: orderKeysOf(terms, gold.columns) });
+    const verdict = executionMatch(gold, predicted.data, {
+      ordered,
+      orderKeys: orderKeysOf(terms, gold.columns),
+    });
     if (verdict.match) return { ...base, pass: true, reason: '' };
     reasons.push(verdict.reason);
   }

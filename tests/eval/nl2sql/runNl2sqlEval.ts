@@ -2,13 +2,23 @@
 // the set through the embedded planner and scores execution match against the gold SQL, one
 // line per case, then `nl2sql: P/T execution match`. Exits 1 when any case fails.
 import { parseArgs } from 'node:util';
-import { type EvalSetName, evalSettingsFromEnv, loadEvalSet, openEvalLakehouse, runCase } from './nl2sqlEval.js';
+import {
+  type EvalSetName,
+  evalSettingsFromEnv,
+  loadEvalSet,
+  openEvalLakehouse,
+  runCase,
+} from './nl2sqlEval.js';
 
 const { values } = parseArgs({
   options: { set: { type: 'string', default: 'public' }, verbose: { type: 'boolean', default: false } },
 });
 const sets: EvalSetName[] =
-  values.set === 'all' ? ['public', 'paraphrases'] : values.set === 'paraphrases' ? ['paraphrases'] : ['public'];
+  values.set === 'all'
+    ? ['public', 'paraphrases']
+    : values.set === 'paraphrases'
+      ? ['paraphrases']
+      : ['public'];
 if (!['public', 'paraphrases', 'all'].includes(values.set ?? '')) {
   console.error(`unknown --set ${values.set}: use public, paraphrases or all`);
   process.exit(2);
@@ -39,8 +49,12 @@ try {
     failures += set.cases.length - passed;
     plannerMs.sort((a, b) => a - b);
     const p50 = plannerMs[Math.floor(plannerMs.length / 2)] ?? 0;
-    console.error(`eval: planner p50 ${(p50 * 1000).toFixed(0)} µs, max ${((plannerMs.at(-1) ?? 0) * 1000).toFixed(0)} µs (one cold call per case)`);
-    console.log(`nl2sql${name === 'public' ? '' : ` ${name}`}: ${passed}/${set.cases.length} execution match`);
+    console.error(
+      `eval: planner p50 ${(p50 * 1000).toFixed(0)} µs, max ${((plannerMs.at(-1) ?? 0) * 1000).toFixed(0)} µs (one cold call per case)`,
+    );
+    console.log(
+      `nl2sql${name === 'public' ? '' : ` ${name}`}: ${passed}/${set.cases.length} execution match`,
+    );
   }
 } finally {
   await ev.close();

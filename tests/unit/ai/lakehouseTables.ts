@@ -23,5 +23,7 @@ export const LAKEHOUSE_TABLES: TableSchema[] = [
 
 /** `tables` with `column` removed from `table`. */
 export function withoutColumn(tables: TableSchema[], table: string, column: string): TableSchema[] {
-  return tables.map((t) => (t.name === table ? { ...t, columns: t.columns.filter((c) => c.name !== column) } : t));
+  return tables.map((t) =>
+    t.name === table ? { ...t, columns: t.columns.filter((c) => c.name !== column) } : t,
+  );
 }

@@ -2,7 +2,10 @@ import { planQuestion, type TableSchema } from '@rt-lakehouse/kernel-helpers';
 import { describe, expect, it } from 'vitest';
 import { LAKEHOUSE_TABLES, withoutColumn } from './lakehouseTables.js';
 
-function refusal(question: string, tables: TableSchema[] = LAKEHOUSE_TABLES): { reason: string; suggestions: string[] } {
+function refusal(
+  question: string,
+  tables: TableSchema[] = LAKEHOUSE_TABLES,
+): { reason: string; suggestions: string[] } {
   const r = planQuestion(question, { tables, conversation: [] });
   if (r.success) throw new Error(`expected a refusal of ${JSON.stringify(question)}, got ${r.sql}`);
   return { reason: r.reason, suggestions: r.suggestions };
@@ -31,7 +34,9 @@ describe('questions the planner refuses, with a reason and suggestions', () => {
     expect(refusal('Revenue forecast for next week').reason).toMatch(/does not forecast/);
     expect(refusal('Revenue by city').reason).toMatch(/no city/);
     expect(refusal('Show me error rates by service').reason).toMatch(/per-service/);
-    expect(refusal("What's the average time between cart addition and purchase?").reason).toMatch(/durations/);
+    expect(refusal("What's the average time between cart addition and purchase?").reason).toMatch(
+      /durations/,
+    );
     expect(refusal('Show me products with declining sales trends').reason).toMatch(/two periods/);
   });
 
@@ -52,11 +57,18 @@ describe('questions the planner refuses, with a reason and suggestions', () => {
 
   it('measures whose columns the given schema lacks', () => {
     const tables = withoutColumn(LAKEHOUSE_TABLES, 'silver_events', 'discount');
-    expect(refusal('average discount by country', tables).reason).toMatch(/silver_events has no column 'discount'/);
-    expect(refusal('revenue today', LAKEHOUSE_TABLES.filter((t) => t.name !== 'silver_events')).reason).toMatch(
-      /no table silver_events/,
+    expect(refusal('average discount by country', tables).reason).toMatch(
+      /silver_events has no column 'discount'/,
     );
-    expect(refusal('data quality issues on mobile').reason).toMatch(/quarantine_events has no column 'device_type'/);
+    expect(
+      refusal(
+        'revenue today',
+        LAKEHOUSE_TABLES.filter((t) => t.name !== 'silver_events'),
+      ).reason,
+    ).toMatch(/no table silver_events/);
+    expect(refusal('data quality issues on mobile').reason).toMatch(
+      /quarantine_events has no column 'device_type'/,
+    );
   });
 
   it('a follow-up without an earlier question', () => {
@@ -69,7 +81,16 @@ describe('questions the planner refuses, with a reason and suggestions', () => {
   });
 
   it('never throws on odd input', () => {
-    for (const q of ['?', '$$$', '1 2 3', 'top', 'by', "'; DROP TABLE silver_events; --", 'revenue by by by', '🙂 revenue'])
+    for (const q of [
+      '?',
+      '$$$',
+      '1 2 3',
+      'top',
+      'by',
+      "'; DROP TABLE silver_events; --",
+      'revenue by by by',
+      '🙂 revenue',
+    ])
       expect(() => planQuestion(q, { tables: LAKEHOUSE_TABLES, conversation: [] }), q).not.toThrow();
   });
 });

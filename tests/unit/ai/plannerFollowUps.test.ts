@@ -17,7 +17,9 @@ function converse(...questions: string[]): { sql: string; plan: Plan } {
 
 describe('follow-ups edit the previous plan', () => {
   it('"only ..." adds a filter', () => {
-    expect(converse('Orders by currency in the last 7 days', 'and only for tablets').sql).toMatchInlineSnapshot(`
+    expect(
+      converse('Orders by currency in the last 7 days', 'and only for tablets').sql,
+    ).toMatchInlineSnapshot(`
       "SELECT currency, count(*) AS orders
       FROM silver_events
       WHERE event_type = 'purchase' AND device_type = 'tablet' AND ts >= now() - INTERVAL 7 DAY
@@ -33,7 +35,9 @@ describe('follow-ups edit the previous plan', () => {
 
   it('"... too" joins values of the same column', () => {
     const { plan } = converse('orders by device in Germany', 'and France too');
-    expect(plan.filters).toEqual([{ kind: 'values', column: 'country', values: ['DE', 'FR'], negated: false }]);
+    expect(plan.filters).toEqual([
+      { kind: 'values', column: 'country', values: ['DE', 'FR'], negated: false },
+    ]);
   });
 
   it('"break it down by ..." adds a dimension; "... instead" replaces it', () => {
@@ -50,7 +54,9 @@ describe('follow-ups edit the previous plan', () => {
   });
 
   it('"what about yesterday?" replaces the time range; "all time" removes it', () => {
-    expect(converse('Revenue by country today', 'what about yesterday?').plan.timeRange).toEqual({ kind: 'yesterday' });
+    expect(converse('Revenue by country today', 'what about yesterday?').plan.timeRange).toEqual({
+      kind: 'yesterday',
+    });
     expect(converse('Revenue by country today', 'what about all time?').plan.timeRange).toBeNull();
   });
 
@@ -63,7 +69,9 @@ describe('follow-ups edit the previous plan', () => {
   });
 
   it('"and the average order value?" replaces the measure and keeps the rest', () => {
-    expect(converse('Orders by country in the last 24 hours', 'and the average order value?').sql).toMatchInlineSnapshot(`
+    expect(
+      converse('Orders by country in the last 24 hours', 'and the average order value?').sql,
+    ).toMatchInlineSnapshot(`
       "SELECT country, avg(price * quantity) AS avg_order_value
       FROM silver_events
       WHERE event_type = 'purchase' AND ts >= now() - INTERVAL 24 HOUR
@@ -80,8 +88,12 @@ describe('follow-ups edit the previous plan', () => {
   });
 
   it('a time bucket said alone replaces the series grain', () => {
-    expect(converse('Revenue trend last 24 hours', 'daily').plan.dimensions).toEqual([{ kind: 'time', grain: 'day' }]);
-    expect(converse('Page views today', 'per hour').plan.dimensions).toEqual([{ kind: 'time', grain: 'hour' }]);
+    expect(converse('Revenue trend last 24 hours', 'daily').plan.dimensions).toEqual([
+      { kind: 'time', grain: 'day' },
+    ]);
+    expect(converse('Page views today', 'per hour').plan.dimensions).toEqual([
+      { kind: 'time', grain: 'hour' },
+    ]);
   });
 
   it('exclusions and removals', () => {
@@ -89,7 +101,9 @@ describe('follow-ups edit the previous plan', () => {
       { kind: 'values', column: 'referrer', values: ['google'], negated: true },
     ]);
     expect(converse('Revenue by country', 'only mobile', 'remove filters').plan.filters).toEqual([]);
-    expect(converse('Revenue by country', 'exclude the US', 'remove the country filter').plan.filters).toEqual([]);
+    expect(
+      converse('Revenue by country', 'exclude the US', 'remove the country filter').plan.filters,
+    ).toEqual([]);
     expect(converse('orders by device in Germany', 'all countries').plan.filters).toEqual([]);
   });
 
@@ -113,7 +127,11 @@ describe('follow-ups edit the previous plan', () => {
   });
 
   it('a complete question starts over, even mid-conversation', () => {
-    const { plan } = converse('Revenue by country today', 'only mobile', 'How many orders were placed in the last hour?');
+    const { plan } = converse(
+      'Revenue by country today',
+      'only mobile',
+      'How many orders were placed in the last hour?',
+    );
     expect(plan.filters).toEqual([]);
     expect(plan.dimensions).toEqual([]);
     expect(plan.timeRange).toEqual({ kind: 'last', amount: 1, unit: 'hour' });
@@ -121,7 +139,8 @@ describe('follow-ups edit the previous plan', () => {
 
   it('long conversations refine the last turn each time', () => {
     expect(
-      converse('Revenue by country today', 'what about yesterday?', 'only mobile', 'top 3', 'and orders too').sql,
+      converse('Revenue by country today', 'what about yesterday?', 'only mobile', 'top 3', 'and orders too')
+        .sql,
     ).toMatchInlineSnapshot(`
       "SELECT country, sum(price * quantity) AS revenue, count(*) AS orders
       FROM silver_events

@@ -22,7 +22,7 @@ function measureOf(question: string): string {
           return `distinct(${x.column})`;
         case 'per':
           return `${x.metric}/${x.per}`;
-        case 'correlation':
+        default:
           return `corr(${x.x},${x.y})`;
       }
     })
@@ -30,22 +30,75 @@ function measureOf(question: string): string {
 }
 
 const valuesOf = (question: string) =>
-  plan(question).filters.flatMap((f) => (f.kind === 'values' ? [`${f.column}${f.negated ? '!=' : '='}${f.values.join('|')}`] : []));
+  plan(question).filters.flatMap((f) =>
+    f.kind === 'values' ? [`${f.column}${f.negated ? '!=' : '='}${f.values.join('|')}`] : [],
+  );
 
 describe('measures and their synonyms', () => {
   const cases: [string[], string][] = [
-    [['revenue today', 'sales today', 'GMV today', 'money made today', 'how much did we earn today', 'turnover today'], 'revenue'],
-    [['orders today', 'number of purchases today', 'how many transactions today', 'count of checkouts today'], 'orders'],
-    [['AOV by country', 'average order value by country', 'average spend by country', 'average revenue by country', 'mean order value by country'], 'avg_order_value'],
-    [['unique users today', 'how many visitors today', 'active users today', 'how many people today', 'distinct users today'], 'active_users'],
+    [
+      [
+        'revenue today',
+        'sales today',
+        'GMV today',
+        'money made today',
+        'how much did we earn today',
+        'turnover today',
+      ],
+      'revenue',
+    ],
+    [
+      [
+        'orders today',
+        'number of purchases today',
+        'how many transactions today',
+        'count of checkouts today',
+      ],
+      'orders',
+    ],
+    [
+      [
+        'AOV by country',
+        'average order value by country',
+        'average spend by country',
+        'average revenue by country',
+        'mean order value by country',
+      ],
+      'avg_order_value',
+    ],
+    [
+      [
+        'unique users today',
+        'how many visitors today',
+        'active users today',
+        'how many people today',
+        'distinct users today',
+      ],
+      'active_users',
+    ],
     [['conversion today', 'conversion rate today', 'how well do visitors convert today'], 'conversion_rate'],
-    [['cart abandonment by product', 'abandonment rate by product', 'abandoned carts by product'], 'abandonment_rate'],
-    [['basket size', 'average basket size', 'items per order', 'average quantity per purchase'], 'basket_size'],
+    [
+      ['cart abandonment by product', 'abandonment rate by product', 'abandoned carts by product'],
+      'abandonment_rate',
+    ],
+    [
+      ['basket size', 'average basket size', 'items per order', 'average quantity per purchase'],
+      'basket_size',
+    ],
     [['page views today', 'views today', 'pageviews today'], 'page_views'],
     [['carts today', 'add to cart events today', 'cart additions today'], 'cart_adds'],
     [['sessions today', 'how many visits today'], 'sessions'],
     [['events today', 'traffic today', 'activity today'], 'events'],
-    [['units sold today', 'items sold today', 'top selling products', 'best sellers this week', 'most sold products'], 'units'],
+    [
+      [
+        'units sold today',
+        'items sold today',
+        'top selling products',
+        'best sellers this week',
+        'most sold products',
+      ],
+      'units',
+    ],
     [['average price by category', 'mean unit price by category'], 'avg(price)'],
     [['total discount by country', 'sum of discounts by country'], 'sum(discount)'],
     [['largest order today', 'biggest order today'], 'max(order_value)'],
@@ -108,7 +161,10 @@ describe('filter values and their aliases', () => {
 });
 
 describe('dimensions and ranking words', () => {
-  const dims = (q: string) => plan(q).dimensions.map((d) => (d.kind === 'column' ? d.column : d.kind === 'time' ? `time:${d.grain}` : d.kind));
+  const dims = (q: string) =>
+    plan(q).dimensions.map((d) =>
+      d.kind === 'column' ? d.column : d.kind === 'time' ? `time:${d.grain}` : d.kind,
+    );
   it('groups by the dimensions said with by / per / which / each', () => {
     expect(dims('revenue by platform')).toEqual(['device_type']);
     expect(dims('orders per referrer')).toEqual(['referrer']);

@@ -134,7 +134,9 @@ describe('rendered SQL', () => {
   });
 
   it('values, negations and comparisons become WHERE conditions', () => {
-    expect(sql('Revenue from mobile users in Britain excluding google and bing yesterday')).toMatchInlineSnapshot(`
+    expect(
+      sql('Revenue from mobile users in Britain excluding google and bing yesterday'),
+    ).toMatchInlineSnapshot(`
       "SELECT sum(price * quantity) AS revenue
       FROM silver_events
       WHERE event_type = 'purchase' AND device_type = 'mobile' AND country = 'UK' AND referrer NOT IN ('google', 'bing') AND ts >= current_date - INTERVAL 1 DAY AND ts < current_date"
@@ -184,7 +186,10 @@ describe('rendered SQL', () => {
   });
 
   it('renders the same text for the same plan', () => {
-    const r = planQuestion('Top 5 countries by page views today', { tables: LAKEHOUSE_TABLES, conversation: [] });
+    const r = planQuestion('Top 5 countries by page views today', {
+      tables: LAKEHOUSE_TABLES,
+      conversation: [],
+    });
     if (!r.success) throw new Error(r.reason);
     expect(renderSql(JSON.parse(JSON.stringify(r.plan)))).toBe(r.sql);
   });
@@ -207,7 +212,11 @@ describe('rendered SQL', () => {
       GROUP BY "Weird Column""
     `);
     expect(() => renderSql({ ...plan, limit: 0 })).toThrow(RangeError);
-    expect(() => renderSql({ ...plan, timeRange: { kind: 'on', date: "2026-01-01'; drop" } })).toThrow(RangeError);
-    expect(() => renderSql({ ...plan, dimensions: [{ kind: 'time', grain: 'decade' as never }] })).toThrow(RangeError);
+    expect(() => renderSql({ ...plan, timeRange: { kind: 'on', date: "2026-01-01'; drop" } })).toThrow(
+      RangeError,
+    );
+    expect(() => renderSql({ ...plan, dimensions: [{ kind: 'time', grain: 'decade' as never }] })).toThrow(
+      RangeError,
+    );
   });
 });

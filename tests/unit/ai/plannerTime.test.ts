@@ -22,11 +22,15 @@ describe('time expressions', () => {
     expect(where('revenue so far today')).toBe('ts >= current_date');
     expect(where('revenue since midnight')).toBe('ts >= current_date');
     expect(where('revenue yesterday')).toBe('ts >= current_date - INTERVAL 1 DAY AND ts < current_date');
-    expect(where("what was yesterday's revenue")).toBe('ts >= current_date - INTERVAL 1 DAY AND ts < current_date');
+    expect(where("what was yesterday's revenue")).toBe(
+      'ts >= current_date - INTERVAL 1 DAY AND ts < current_date',
+    );
     expect(where('revenue the day before yesterday')).toBe(
       'ts >= current_date - INTERVAL 2 DAY AND ts < current_date - INTERVAL 1 DAY',
     );
-    expect(where('revenue 3 days ago')).toBe('ts >= current_date - INTERVAL 3 DAY AND ts < current_date - INTERVAL 2 DAY');
+    expect(where('revenue 3 days ago')).toBe(
+      'ts >= current_date - INTERVAL 3 DAY AND ts < current_date - INTERVAL 2 DAY',
+    );
   });
 
   it('last / past N units are rolling windows ending now', () => {
@@ -56,7 +60,9 @@ describe('time expressions', () => {
   });
 
   it('ISO dates: on, since, between', () => {
-    expect(where('orders on 2026-11-25')).toBe("ts >= DATE '2026-11-25' AND ts < DATE '2026-11-25' + INTERVAL 1 DAY");
+    expect(where('orders on 2026-11-25')).toBe(
+      "ts >= DATE '2026-11-25' AND ts < DATE '2026-11-25' + INTERVAL 1 DAY",
+    );
     expect(where('orders since 2026-11-22')).toBe("ts >= DATE '2026-11-22'");
     expect(where('orders between 2026-11-21 and 2026-11-23')).toBe(
       "ts >= DATE '2026-11-21' AND ts < DATE '2026-11-23' + INTERVAL 1 DAY",
@@ -83,9 +89,17 @@ describe('time expressions', () => {
   });
 
   it('explains the range with the instants it resolves to', () => {
-    expect(answer('revenue today').explanation).toMatchInlineSnapshot(`"Revenue (sum of price × quantity over purchases) from silver_events, today (since 2026-11-27 00:00 UTC)."`);
-    expect(answer('revenue yesterday by country').explanation).toMatchInlineSnapshot(`"Revenue (sum of price × quantity over purchases) by country from silver_events, yesterday (2026-11-26, UTC), highest revenue first."`);
-    expect(answer('hourly orders in the last 24 hours on mobile').explanation).toMatchInlineSnapshot(`"Orders (count of purchase events) per hour from silver_events, where device type is mobile, in the last 24 hours (since 2026-11-26 15:30 UTC), in time order."`);
-    expect(answer('top 5 products by units sold this week').explanation).toMatchInlineSnapshot(`"Units sold (sum of quantity over purchases) by product from silver_events, this week so far, highest units first, top 5."`);
+    expect(answer('revenue today').explanation).toMatchInlineSnapshot(
+      `"Revenue (sum of price × quantity over purchases) from silver_events, today (since 2026-11-27 00:00 UTC)."`,
+    );
+    expect(answer('revenue yesterday by country').explanation).toMatchInlineSnapshot(
+      `"Revenue (sum of price × quantity over purchases) by country from silver_events, yesterday (2026-11-26, UTC), highest revenue first."`,
+    );
+    expect(answer('hourly orders in the last 24 hours on mobile').explanation).toMatchInlineSnapshot(
+      `"Orders (count of purchase events) per hour from silver_events, where device type is mobile, in the last 24 hours (since 2026-11-26 15:30 UTC), in time order."`,
+    );
+    expect(answer('top 5 products by units sold this week').explanation).toMatchInlineSnapshot(
+      `"Units sold (sum of quantity over purchases) by product from silver_events, this week so far, highest units sold first, top 5."`,
+    );
   });
 });

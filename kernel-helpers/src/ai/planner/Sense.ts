@@ -1,5 +1,13 @@
 // What a word or phrase of a question means to the planner (the lexicon's values).
-import type { AggregateFn, Dimension, Measure, MetricId, PlanEventType, TimeGrain, TimeRange } from './Plan.js';
+import type {
+  AggregateFn,
+  Dimension,
+  Measure,
+  MetricId,
+  PlanEventType,
+  TimeGrain,
+  TimeRange,
+} from './Plan.js';
 
 export type RankKind = 'top' | 'superlative' | 'quantity' | 'judgement' | 'sort';
 

@@ -75,7 +75,9 @@ export function buildPlan(frame: Frame, context: PlannerContext): BuildResult {
   const previous = lastPlan(context);
   const followUp =
     previous !== null &&
-    (frame.cue || frame.ref || (frame.measures.length === 0 && !frame.quality && !frame.table && !frame.howMuch));
+    (frame.cue ||
+      frame.ref ||
+      (frame.measures.length === 0 && !frame.quality && !frame.table && !frame.howMuch));
   if (frame.unknownAfterPreposition.length > 0) {
     const words = frame.unknownAfterPreposition.map((w) => `'${w}'`).join(', ');
     return fail(
@@ -86,7 +88,9 @@ export function buildPlan(frame: Frame, context: PlannerContext): BuildResult {
   if (followUp) draft = mergeFollowUp(previous!, frame);
   else {
     if (frame.cue && previous === null && frame.measures.length === 0)
-      return fail('This reads like a follow-up, but there is no earlier question in this conversation to refine.');
+      return fail(
+        'This reads like a follow-up, but there is no earlier question in this conversation to refine.',
+      );
     draft = freshDraft(frame);
   }
   if ('success' in draft) return draft;
@@ -129,7 +133,8 @@ function freshDraft(frame: Frame): Draft | BuildResult {
   if (measures.length === 0) {
     const metric = defaultMeasure(frame);
     if (metric === null) {
-      const unknown = frame.unknown.length > 0 ? ` (I don't know ${frame.unknown.map((w) => `'${w}'`).join(', ')})` : '';
+      const unknown =
+        frame.unknown.length > 0 ? ` (I don't know ${frame.unknown.map((w) => `'${w}'`).join(', ')})` : '';
       return fail(
         `I couldn't find anything to measure in the question${unknown}. Ask for a measure such as revenue, orders, average order value, conversion rate, active users, page views or data quality issues.`,
       );
@@ -212,7 +217,12 @@ function sameDim(a: Dimension, b: Dimension): boolean {
 function addCompareDims(frame: Frame, filters: Filter[], dims: Dimension[]): void {
   if (!frame.compare) return;
   for (const f of filters)
-    if (f.kind === 'values' && !f.negated && f.values.length > 1 && !dims.some((d) => d.kind === 'column' && d.column === f.column))
+    if (
+      f.kind === 'values' &&
+      !f.negated &&
+      f.values.length > 1 &&
+      !dims.some((d) => d.kind === 'column' && d.column === f.column)
+    )
       dims.push({ kind: 'column', column: f.column });
 }
 
@@ -239,7 +249,8 @@ function orderAndLimit(
   previousLimit: number | null,
 ): { order: Order | null; limit: number | null } {
   // Hours, weekdays and time buckets have a natural order; countries and products are ranked.
-  const isOrdinal = (d: Dimension) => d.kind === 'time' || d.kind === 'hour_of_day' || d.kind === 'day_of_week';
+  const isOrdinal = (d: Dimension) =>
+    d.kind === 'time' || d.kind === 'hour_of_day' || d.kind === 'day_of_week';
   const categorical = dims.filter((d) => !isOrdinal(d));
   const hasTime = dims.some(isOrdinal);
   if (frame.rank && measures.length > 0 && dims.length > 0) {
@@ -261,7 +272,10 @@ function orderAndLimit(
     }
     // "worst abandonment" is the highest abandonment rate.
     const target = measures[index]!;
-    const flip = frame.rank.kind === 'judgement' && target.kind === 'metric' && METRICS[target.metric].higherIsWorse === true;
+    const flip =
+      frame.rank.kind === 'judgement' &&
+      target.kind === 'metric' &&
+      METRICS[target.metric].higherIsWorse === true;
     const direction = flip ? (frame.rank.direction === 'asc' ? 'desc' : 'asc') : frame.rank.direction;
     return { order: { by: 'measure', measure: index, direction }, limit };
   }
@@ -288,9 +302,13 @@ function mergeFollowUp(prev: Plan, frame: Frame): Draft | BuildResult {
       for (const m of newMeasures) if (!measures.some((x) => sameMeasure(x, m))) measures.push(m);
     } else {
       measures = newMeasures;
-      filters = filters.filter((f) => f.kind !== 'having' && !(f.kind === 'values' && f.column === 'event_type'));
+      filters = filters.filter(
+        (f) => f.kind !== 'having' && !(f.kind === 'values' && f.column === 'event_type'),
+      );
       if (previousOrder?.by === 'measure') previousOrder = { ...previousOrder, measure: 0 };
-      if (measures.some((m) => !(m.kind === 'metric' && (m.metric === 'quarantined' || m.metric === 'records'))))
+      if (
+        measures.some((m) => !(m.kind === 'metric' && (m.metric === 'quarantined' || m.metric === 'records')))
+      )
         table = frame.table;
     }
   }
@@ -302,14 +320,19 @@ function mergeFollowUp(prev: Plan, frame: Frame): Draft | BuildResult {
     for (const d of newDims) if (!dims.some((x) => sameDim(x, d))) dims.push(d);
   }
   if (frame.collapse) dims = [];
-  const grain = frame.grain?.grain ?? (frame.trend && !dims.some((d) => d.kind === 'time') ? autoGrain(frame.timeRange ?? prev.timeRange) : null);
+  const grain =
+    frame.grain?.grain ??
+    (frame.trend && !dims.some((d) => d.kind === 'time')
+      ? autoGrain(frame.timeRange ?? prev.timeRange)
+      : null);
   if (grain) dims = [{ kind: 'time', grain }, ...dims.filter((d) => d.kind !== 'time')];
   // Filters: a new value for a column replaces that column's filter ("now for the UK"), or joins
   // it with "also" / "too".
   for (const f of frame.filters) {
     if (f.kind === 'values') {
       const same = filters.find(
-        (x): x is Extract<Filter, { kind: 'values' }> => x.kind === 'values' && x.column === f.column && x.negated === f.negated,
+        (x): x is Extract<Filter, { kind: 'values' }> =>
+          x.kind === 'values' && x.column === f.column && x.negated === f.negated,
       );
       if (frame.also && same) {
         for (const v of f.values) if (!same.values.includes(v)) same.values.push(v);
@@ -322,11 +345,25 @@ function mergeFollowUp(prev: Plan, frame: Frame): Draft | BuildResult {
       filters.push(f);
     }
   }
-  const removed = new Set([...frame.removeColumns, ...frame.dims.filter((d) => d.all && d.dim.kind === 'column').map((d) => (d.dim as { column: string }).column)]);
-  if (frame.removeAll) filters = filters.filter((f) => f.kind === 'having' || (f.kind === 'values' && f.column === 'event_type'));
+  const removed = new Set([
+    ...frame.removeColumns,
+    ...frame.dims
+      .filter((d) => d.all && d.dim.kind === 'column')
+      .map((d) => (d.dim as { column: string }).column),
+  ]);
+  if (frame.removeAll)
+    filters = filters.filter(
+      (f) => f.kind === 'having' || (f.kind === 'values' && f.column === 'event_type'),
+    );
   for (const column of removed) {
     const before = filters.length;
-    filters = filters.filter((f) => !((f.kind === 'values' || f.kind === 'compare') && ('column' in f ? f.column : f.attribute) === column));
+    filters = filters.filter(
+      (f) =>
+        !(
+          (f.kind === 'values' || f.kind === 'compare') &&
+          ('column' in f ? f.column : f.attribute) === column
+        ),
+    );
     if (filters.length === before) dims = dims.filter((d) => !(d.kind === 'column' && d.column === column));
   }
   addCompareDims(frame, filters, dims);
@@ -341,8 +378,10 @@ function mergeFollowUp(prev: Plan, frame: Frame): Draft | BuildResult {
     filters.push({ kind: 'having', measure: index, op: h.op, value: h.value });
   }
   const hadCategorical = prev.dimensions.some((d) => d.kind !== 'time');
-  if (!hadCategorical && dims.some((d) => d.kind !== 'time') && previousOrder?.by !== 'measure') previousOrder = null;
-  if (previousOrder?.by === 'measure' && previousOrder.measure >= measures.length) previousOrder = { ...previousOrder, measure: 0 };
+  if (!hadCategorical && dims.some((d) => d.kind !== 'time') && previousOrder?.by !== 'measure')
+    previousOrder = null;
+  if (previousOrder?.by === 'measure' && previousOrder.measure >= measures.length)
+    previousOrder = { ...previousOrder, measure: 0 };
   if (dims.length === 0) {
     previousOrder = null;
     previousLimit = null;
@@ -365,7 +404,9 @@ function mergeFollowUp(prev: Plan, frame: Frame): Draft | BuildResult {
 }
 
 function scopeOf(filters: Filter[]): PlanEventType | null {
-  const f = filters.find((x) => x.kind === 'values' && x.column === 'event_type' && !x.negated && x.values.length === 1);
+  const f = filters.find(
+    (x) => x.kind === 'values' && x.column === 'event_type' && !x.negated && x.values.length === 1,
+  );
   return f && f.kind === 'values' ? (f.values[0] as PlanEventType) : null;
 }
 
@@ -419,11 +460,17 @@ function resolve(
   } else if (explicit !== null && explicit !== TABLE_ROLES.events) {
     source = explicit;
   } else {
-    source = !explicit && goldAnswers(draft, findTable(tables, TABLE_ROLES.gold)) ? TABLE_ROLES.gold : TABLE_ROLES.events;
+    source =
+      !explicit && goldAnswers(draft, findTable(tables, TABLE_ROLES.gold))
+        ? TABLE_ROLES.gold
+        : TABLE_ROLES.events;
   }
   const schema = findTable(tables, source);
   if (!schema)
-    return fail(`The lakehouse has no table ${source} to answer this from. Tables: ${tableList(tables)}.`, EXAMPLE_QUESTIONS.slice(0, 2));
+    return fail(
+      `The lakehouse has no table ${source} to answer this from. Tables: ${tableList(tables)}.`,
+      EXAMPLE_QUESTIONS.slice(0, 2),
+    );
   let dims = draft.dims.map((d) =>
     source === TABLE_ROLES.bronze && d.kind === 'column' && d.column === 'source_partition'
       ? ({ kind: 'column', column: 'kafka_partition' } as Dimension)
@@ -435,7 +482,10 @@ function resolve(
     if (!goldAnswers({ ...draft, dims, measures }, schema)) {
       return fail(
         'gold_kpis holds one row of KPIs per minute (total_events, page_views, cart_adds, orders, gmv, active_users, conversion_rate, avg_order_value, ...) without countries, devices or other dimensions; ask per minute, or ask without naming the table.',
-        ['How many events per minute are we processing?', "What's the conversion rate trend in the last hour?"],
+        [
+          'How many events per minute are we processing?',
+          "What's the conversion rate trend in the last hour?",
+        ],
       );
     }
   }
@@ -444,7 +494,11 @@ function resolve(
   const missing = (column: string) => !hasColumn(schema, column);
   dims = dims.filter((d) => !(draft.inherited.has(d) && d.kind === 'column' && missing(d.column)));
   filters = filters.filter(
-    (f) => !(draft.inherited.has(f) && ((f.kind === 'values' && missing(f.column)) || (f.kind === 'compare' && missing(f.attribute)))),
+    (f) =>
+      !(
+        draft.inherited.has(f) &&
+        ((f.kind === 'values' && missing(f.column)) || (f.kind === 'compare' && missing(f.attribute)))
+      ),
   );
   const plan: Plan = {
     source: schema.name,
@@ -456,7 +510,8 @@ function resolve(
     order: draft.order,
     limit: draft.limit,
   };
-  if (plan.order?.by === 'measure' && plan.order.measure >= measures.length) plan.order = { ...plan.order, measure: 0 };
+  if (plan.order?.by === 'measure' && plan.order.measure >= measures.length)
+    plan.order = { ...plan.order, measure: 0 };
   if (plan.dimensions.length === 0 && plan.order?.by === 'dimensions') plan.order = null;
   const problem = checkColumns(plan, schema);
   if (problem) return fail(problem, columnSuggestions(tables));
@@ -474,11 +529,14 @@ function checkColumns(plan: Plan, schema: TableSchema): string | null {
       for (const c of measureColumns(m)) needs.push([c, label]);
       if (m.kind === 'aggregate' && m.attribute !== 'order_value') {
         const col = schema.columns.find((x) => x.name.toLowerCase() === m.attribute.toLowerCase());
-        if (col && !isNumericType(col.type)) return `${schema.name}.${col.name} is not numeric, so it has no ${label}.`;
+        if (col && !isNumericType(col.type))
+          return `${schema.name}.${col.name} is not numeric, so it has no ${label}.`;
       }
     }
-    for (const d of plan.dimensions) if (d.kind === 'column') needs.push([d.column, `a breakdown by ${d.column}`]);
-    for (const d of plan.dimensions) if (d.kind === 'reason_code') needs.push(['reason', 'a breakdown by rejection code']);
+    for (const d of plan.dimensions)
+      if (d.kind === 'column') needs.push([d.column, `a breakdown by ${d.column}`]);
+    for (const d of plan.dimensions)
+      if (d.kind === 'reason_code') needs.push(['reason', 'a breakdown by rejection code']);
   }
   for (const f of plan.filters) {
     if (f.kind === 'values') needs.push([f.column, `the filter on ${f.column}`]);
@@ -491,8 +549,10 @@ function checkColumns(plan: Plan, schema: TableSchema): string | null {
   for (const [column, what] of needs)
     if (!hasColumn(schema, column))
       return `${schema.name} has no column '${column}', which ${what} needs. Its columns: ${schema.columns.map((c) => c.name).join(', ')}.`;
-  const usesTime = plan.timeRange !== null || plan.dimensions.some((d) => d.kind !== 'column' && d.kind !== 'reason_code');
-  if (usesTime && plan.timeColumn === null) return `${schema.name} has no timestamp column, so it can't be filtered or bucketed by time.`;
+  const usesTime =
+    plan.timeRange !== null || plan.dimensions.some((d) => d.kind !== 'column' && d.kind !== 'reason_code');
+  if (usesTime && plan.timeColumn === null)
+    return `${schema.name} has no timestamp column, so it can't be filtered or bucketed by time.`;
   return null;
 }
 

@@ -53,12 +53,16 @@ const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86
 
 /** Words for a time range; with `now`, the instants it resolves to. */
 export function timeRangeWords(range: TimeRange, now?: Date): string {
-  const midnight = now ? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())) : undefined;
+  const midnight = now
+    ? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
+    : undefined;
   switch (range.kind) {
     case 'today':
       return midnight ? `today (since ${minute(midnight)})` : 'today (since UTC midnight)';
     case 'yesterday':
-      return midnight ? `yesterday (${day(new Date(midnight.getTime() - UNIT_MS.day))}, UTC)` : 'yesterday (the previous UTC day)';
+      return midnight
+        ? `yesterday (${day(new Date(midnight.getTime() - UNIT_MS.day))}, UTC)`
+        : 'yesterday (the previous UTC day)';
     case 'days_ago':
       return midnight
         ? `on ${day(new Date(midnight.getTime() - range.days * UNIT_MS.day))} (UTC)`
@@ -69,7 +73,15 @@ export function timeRangeWords(range: TimeRange, now?: Date): string {
       if (!now) return words;
       const since =
         range.unit === 'month'
-          ? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - range.amount, now.getUTCDate(), now.getUTCHours(), now.getUTCMinutes()))
+          ? new Date(
+              Date.UTC(
+                now.getUTCFullYear(),
+                now.getUTCMonth() - range.amount,
+                now.getUTCDate(),
+                now.getUTCHours(),
+                now.getUTCMinutes(),
+              ),
+            )
           : new Date(now.getTime() - range.amount * UNIT_MS[range.unit]);
       return `${words} (since ${minute(since)})`;
     }
@@ -109,7 +121,7 @@ export function explainPlan(plan: Plan, now?: Date): string {
   parts.push(plan.timeRange ? timeRangeWords(plan.timeRange, now) : 'over all time');
   if (plan.order?.by === 'measure' && plan.dimensions.length > 0) {
     const m = plan.measures[plan.order.measure];
-    const by = m ? measureAlias(m) : 'the measure';
+    const by = m ? measureLabel(m).split(' (')[0] : 'the measure';
     const cut = plan.limit === null ? '' : plan.limit === 1 ? ', first only' : `, top ${plan.limit}`;
     parts.push(`${plan.order.direction === 'desc' ? 'highest' : 'lowest'} ${by} first${cut}`);
   } else if (plan.order?.by === 'dimensions') {

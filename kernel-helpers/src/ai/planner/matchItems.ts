@@ -31,7 +31,16 @@ const UNITS: Readonly<Record<string, TimeUnit>> = {
 };
 /** Unit abbreviations glued to a number ("24h", "7d"): a time window without a leading word. */
 const ABBREVIATIONS = new Set(['h', 'hr', 'd', 'wk', 'mo', 'min']);
-const ROLLING_LEADS = new Set(['last', 'past', 'previous', 'prior', 'trailing', 'recent', 'latest', 'preceding']);
+const ROLLING_LEADS = new Set([
+  'last',
+  'past',
+  'previous',
+  'prior',
+  'trailing',
+  'recent',
+  'latest',
+  'preceding',
+]);
 const WINDOW_PREPOSITIONS = new Set(['in', 'over', 'within', 'during', 'for', 'the', 'since', 'about']);
 
 /** Items of `question`, reading identifiers against `tables`. Pure. */
@@ -41,7 +50,10 @@ export function matchItems(question: string, tables: readonly TableSchema[]): It
   let i = 0;
   while (i < tokens.length) {
     const item =
-      timeAt(tokens, i) ?? identifierAt(tokens, i, tables) ?? lexiconPreferringLonger(tokens, i) ?? singleAt(tokens, i);
+      timeAt(tokens, i) ??
+      identifierAt(tokens, i, tables) ??
+      lexiconPreferringLonger(tokens, i) ??
+      singleAt(tokens, i);
     items.push(item);
     i = item.end;
   }
@@ -90,7 +102,10 @@ function timeAt(tokens: Token[], i: number): Item | undefined {
     const prev = tokens[i - 1]?.lower;
     const joiner = tokens[i + 1]?.lower;
     const second = tokens[i + 2];
-    if ((joiner === 'and' || joiner === 'to' || joiner === 'until' || joiner === 'till') && second?.kind === 'date') {
+    if (
+      (joiner === 'and' || joiner === 'to' || joiner === 'until' || joiner === 'till') &&
+      second?.kind === 'date'
+    ) {
       const [from, to] = t.text <= second.text ? [t.text, second.text] : [second.text, t.text];
       return span(tokens, i, i + 3, { t: 'time', range: { kind: 'between', from, to } });
     }

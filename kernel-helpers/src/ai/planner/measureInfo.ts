@@ -91,7 +91,8 @@ const FN_WORD: Readonly<Record<string, string>> = {
   median: 'median',
 };
 
-const attributeWords = (a: string) => (a === 'order_value' ? 'order value (price × quantity)' : a.replaceAll('_', ' '));
+const attributeWords = (a: string) =>
+  a === 'order_value' ? 'order value (price × quantity)' : a.replaceAll('_', ' ');
 
 /** Plain words for a measure, with its definition ("revenue (sum of price × quantity over purchases)"). */
 export function measureLabel(m: Measure): string {

@@ -100,7 +100,18 @@ const ENTITY_PER: Readonly<Record<string, PerEntity>> = {
 };
 
 /** Content items end "only function words so far" (follow-up cues count only before them). */
-const FUNCTION_SENSES = new Set(['stop', 'prep', 'and', 'followup', 'ref', 'only', 'also', 'instead', 'wh', 'filterWord']);
+const FUNCTION_SENSES = new Set([
+  'stop',
+  'prep',
+  'and',
+  'followup',
+  'ref',
+  'only',
+  'also',
+  'instead',
+  'wh',
+  'filterWord',
+]);
 
 /** Reads `question` against `tables` (for identifiers). Pure. */
 export function readQuestion(question: string, tables: readonly TableSchema[]): Frame {
@@ -165,7 +176,12 @@ function readItems(items: Item[]): Frame {
   const word = (i: number) => items[i]?.tokens.map((t) => t.lower).join(' ') ?? '';
   const lastToken = (i: number) => items[i]!.tokens[items[i]!.tokens.length - 1]!;
 
-  const pushMeasure = (measure: Measure, at: number, explicit = true, scopeNoun: PlanEventType | null = null) => {
+  const pushMeasure = (
+    measure: Measure,
+    at: number,
+    explicit = true,
+    scopeNoun: PlanEventType | null = null,
+  ) => {
     const viaBy = sense(prevContent(at))?.t === 'by';
     f.measures.push({ measure, at, explicit, scopeNoun });
     if (viaBy && f.rankBy === null) f.rankBy = f.measures.length - 1;
@@ -230,13 +246,20 @@ function readItems(items: Item[]): Frame {
           const per = ENTITY_PER[m.metric];
           if (per !== undefined && m.entity !== undefined) {
             // "average revenue per user" is revenue / users (ARPU), not an average order value per user.
-            const base = last.measure.metric === 'avg_order_value' ? 'revenue' : last.measure.metric === 'basket_size' ? 'units' : last.measure.metric;
+            const base =
+              last.measure.metric === 'avg_order_value'
+                ? 'revenue'
+                : last.measure.metric === 'basket_size'
+                  ? 'units'
+                  : last.measure.metric;
             last.measure = { kind: 'per', metric: base, per };
             break;
           }
           if (m.eventNoun === 'purchase') {
-            if (last.measure.metric === 'revenue') last.measure = { kind: 'metric', metric: 'avg_order_value' };
-            else if (last.measure.metric === 'units') last.measure = { kind: 'metric', metric: 'basket_size' };
+            if (last.measure.metric === 'revenue')
+              last.measure = { kind: 'metric', metric: 'avg_order_value' };
+            else if (last.measure.metric === 'units')
+              last.measure = { kind: 'metric', metric: 'basket_size' };
             else f.scope = 'purchase';
             break;
           }
@@ -245,16 +268,28 @@ function readItems(items: Item[]): Frame {
           f.scope = m.eventNoun;
           break;
         }
+        // "how well do visitors convert": the visitors are the subject of the conversion rate.
+        if (
+          m.metric === 'conversion_rate' &&
+          last?.at === prevContent(i) &&
+          last.measure.kind === 'metric' &&
+          last.measure.metric === 'active_users'
+        )
+          f.measures.pop();
         const measure = measureWithAggregate(m.metric, pending);
         const countLike = pending?.fn === 'count';
         pending = null;
         if (m.grain) f.grain ??= { grain: m.grain, plural: false, noun: false };
         const scopeNoun =
-          afterPrep && !countLike && m.eventNoun !== undefined && ['for', 'of', 'from', 'among', 'on', 'in', 'with', 'across'].includes(word(prevContent(i)))
+          afterPrep &&
+          !countLike &&
+          m.eventNoun !== undefined &&
+          ['for', 'of', 'from', 'among', 'on', 'in', 'with', 'across'].includes(word(prevContent(i)))
             ? m.eventNoun
             : null;
         pushMeasure(measure, i, true, scopeNoun);
-        if (m.entity !== undefined && prevSense?.t === 'value') f.measures[f.measures.length - 1]!.qualifier = true;
+        if (m.entity !== undefined && prevSense?.t === 'value')
+          f.measures[f.measures.length - 1]!.qualifier = true;
         break;
       }
       case 'metrics':
@@ -307,7 +342,8 @@ function readItems(items: Item[]): Frame {
         }
         if (pending && (pending.fn === 'count' || pending.fn === 'distinct') && column !== null) {
           pushMeasure({ kind: 'distinct', column }, i);
-          if (pending.fn === 'count' && column === 'product_id') f.measures[f.measures.length - 1]!.explicit = false;
+          if (pending.fn === 'count' && column === 'product_id')
+            f.measures[f.measures.length - 1]!.explicit = false;
           pending = null;
           break;
         }
@@ -402,7 +438,12 @@ function readItems(items: Item[]): Frame {
         break;
       }
       case 'discounted':
-        f.filters.push({ kind: 'compare', attribute: 'discount', op: (s as S<'discounted'>).has ? '>' : '=', value: 0 });
+        f.filters.push({
+          kind: 'compare',
+          attribute: 'discount',
+          op: (s as S<'discounted'>).has ? '>' : '=',
+          value: 0,
+        });
         break;
       case 'by':
       case 'per':
@@ -430,7 +471,8 @@ function readItems(items: Item[]): Frame {
         break;
       case 'and':
         if (!seenContent && i === 0) f.cue = true;
-        if (negate && (sense(nextContent(i))?.t === 'value' || sense(nextContent(i))?.t === 'negate')) continue;
+        if (negate && (sense(nextContent(i))?.t === 'value' || sense(nextContent(i))?.t === 'negate'))
+          continue;
         break;
       case 'ref':
         f.ref = true;
@@ -480,7 +522,8 @@ function readItems(items: Item[]): Frame {
         else if (captureValue(items, i, f)) break;
         else {
           f.unknown.push(w);
-          if (prevSense?.t === 'prep' || prevSense?.t === 'by' || prevSense?.t === 'per') f.unknownAfterPreposition.push(w);
+          if (prevSense?.t === 'prep' || prevSense?.t === 'by' || prevSense?.t === 'per')
+            f.unknownAfterPreposition.push(w);
         }
         break;
       }
@@ -488,7 +531,11 @@ function readItems(items: Item[]): Frame {
         // "the orders table": a name said as a table that is not one.
         const t = item.tokens[0]!.lower;
         const p = items[i - 1];
-        if ((t === 'table' || t === 'tables') && p && !['table', 'stop', 'prep', 'unknown', 'quality'].includes(p.sense.t))
+        if (
+          (t === 'table' || t === 'tables') &&
+          p &&
+          !['table', 'stop', 'prep', 'unknown', 'quality'].includes(p.sense.t)
+        )
           f.unknownNamed.push({ name: p.tokens.map((x) => x.text).join(' '), kind: 'table' });
         break;
       }
@@ -498,7 +545,8 @@ function readItems(items: Item[]): Frame {
     }
     // Negation reaches over a list of values ("not mobile or tablet") and no further; removal
     // ("remove the country filter") lasts to the end of the question.
-    if (s.t !== 'value' && s.t !== 'and' && s.t !== 'stop' && s.t !== 'prep' && s.t !== 'filterWord') negate = false;
+    if (s.t !== 'value' && s.t !== 'and' && s.t !== 'stop' && s.t !== 'prep' && s.t !== 'filterWord')
+      negate = false;
   }
   if (remove && f.removeColumns.length === 0) f.removeAll = true;
   if (items[0]?.tokens[0]?.lower === 'where' && f.dims.length === 0)
@@ -519,7 +567,9 @@ function measureWithAggregate(metric: MetricId, pending: PendingAgg | null): Mea
     case 'max':
     case 'min':
     case 'median':
-      return orderLike ? { kind: 'aggregate', fn: pending.fn, attribute: 'order_value' } : { kind: 'metric', metric };
+      return orderLike
+        ? { kind: 'aggregate', fn: pending.fn, attribute: 'order_value' }
+        : { kind: 'metric', metric };
     case 'count':
       return { kind: 'metric', metric: metric === 'revenue' ? 'orders' : metric };
     default:
@@ -530,7 +580,9 @@ function measureWithAggregate(metric: MetricId, pending: PendingAgg | null): Mea
 function aggregateFor(attribute: string, pending: PendingAgg | null): AggregateFn {
   if (pending && pending.fn !== 'count' && pending.fn !== 'distinct') return pending.fn;
   if (pending?.fn === 'count') return 'sum';
-  return attribute === 'price' || attribute === 'order_value' || attribute === 'discount_rate' ? 'avg' : 'sum';
+  return attribute === 'price' || attribute === 'order_value' || attribute === 'discount_rate'
+    ? 'avg'
+    : 'sum';
 }
 
 /** A dimension word next to a value of its own column ("tablet devices", "the UK market"). */
@@ -573,7 +625,8 @@ function captureValue(items: Item[], i: number, f: Frame): boolean {
 function finish(f: Frame): void {
   const rankByMeasure = f.rankBy === null ? undefined : f.measures[f.rankBy];
   // "revenue from mobile users": "users" qualified the value.
-  if (f.measures.length > 1) f.measures = f.measures.filter((m) => !m.qualifier || f.measures.every((x) => x.qualifier));
+  if (f.measures.length > 1)
+    f.measures = f.measures.filter((m) => !m.qualifier || f.measures.every((x) => x.qualifier));
   // "the 5 countries with the most views", "show 5 products by revenue".
   if (f.countBeforeDim !== null) {
     if (f.rank === null) f.rank = { direction: 'desc', kind: 'top', n: f.countBeforeDim, at: -1 };
@@ -593,7 +646,12 @@ function finish(f: Frame): void {
   }
   // "how many products were sold" counts units; "how many distinct products" counts products.
   for (const m of f.measures) {
-    if (m.measure.kind === 'distinct' && m.measure.column === 'product_id' && !m.explicit && f.scope === 'purchase') {
+    if (
+      m.measure.kind === 'distinct' &&
+      m.measure.column === 'product_id' &&
+      !m.explicit &&
+      f.scope === 'purchase'
+    ) {
       m.measure = { kind: 'metric', metric: 'units' };
       f.scope = null;
     }
@@ -604,8 +662,12 @@ function finish(f: Frame): void {
     const [x, y] = attributes;
     if (x !== undefined && y !== undefined) {
       const first = f.measures[0]!;
-      const scoped = attributes.includes('order_value') || f.measures.some((m) => m.measure.kind === 'metric' && m.measure.metric === 'units');
-      f.measures = [{ measure: { kind: 'correlation', x, y }, at: first.at, explicit: true, scopeNoun: null }];
+      const scoped =
+        attributes.includes('order_value') ||
+        f.measures.some((m) => m.measure.kind === 'metric' && m.measure.metric === 'units');
+      f.measures = [
+        { measure: { kind: 'correlation', x, y }, at: first.at, explicit: true, scopeNoun: null },
+      ];
       if (scoped) f.scope ??= 'purchase';
       f.rankBy = null;
     }

@@ -6,7 +6,20 @@ import { METRICS, type RatioPart } from './metrics.js';
 import type { Dimension, Filter, Measure, Plan, PlanEventType, TimeRange } from './Plan.js';
 import { TABLE_ROLES } from './tableRoles.js';
 
-const RESERVED = new Set(['order', 'group', 'select', 'from', 'where', 'table', 'user', 'limit', 'having', 'by', 'to', 'end']);
+const RESERVED = new Set([
+  'order',
+  'group',
+  'select',
+  'from',
+  'where',
+  'table',
+  'user',
+  'limit',
+  'having',
+  'by',
+  'to',
+  'end',
+]);
 const GRAINS = new Set(['minute', 'hour', 'day', 'week', 'month']);
 const FNS = new Set(['avg', 'sum', 'min', 'max', 'median']);
 const OPS = new Set(['>', '>=', '<', '<=', '=']);
@@ -27,12 +40,14 @@ function number(v: number): string {
 }
 
 function positiveInteger(v: number, what: string): number {
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`plan: ${what} must be a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v < 1)
+    throw new RangeError(`plan: ${what} must be a positive integer, got ${v}`);
   return v;
 }
 
 function date(v: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new RangeError(`plan: bad date ${v}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v)))
+    throw new RangeError(`plan: bad date ${v}`);
   return `DATE '${v}'`;
 }
 
@@ -41,7 +56,8 @@ function grain(g: string): string {
   return g;
 }
 
-const filterOn = (scope: PlanEventType | null) => (scope === null ? '' : ` FILTER (WHERE event_type = ${literal(scope)})`);
+const filterOn = (scope: PlanEventType | null) =>
+  scope === null ? '' : ` FILTER (WHERE event_type = ${literal(scope)})`;
 
 function ratioPart(p: RatioPart): string {
   return `${p.aggregate}${filterOn(p.scope)}`;
@@ -194,11 +210,16 @@ function renderGold(plan: Plan): string {
     for (const c of gold) if (!columns.includes(c)) columns.push(c);
   }
   const time = plan.timeColumn ?? 'window_start';
-  const lines = [`SELECT window_start, window_end, ${columns.map(quoteIdent).join(', ')}`, `FROM ${quoteIdent(plan.source)}`];
+  const lines = [
+    `SELECT window_start, window_end, ${columns.map(quoteIdent).join(', ')}`,
+    `FROM ${quoteIdent(plan.source)}`,
+  ];
   if (plan.timeRange) lines.push(`WHERE ${timeRangeSql(plan.timeRange, time)}`);
   if (plan.order?.by === 'measure') {
     const key = first[plan.order.measure] ?? first[0]!;
-    lines.push(`ORDER BY ${quoteIdent(key)} ${plan.order.direction === 'asc' ? 'ASC' : 'DESC'}, window_start`);
+    lines.push(
+      `ORDER BY ${quoteIdent(key)} ${plan.order.direction === 'asc' ? 'ASC' : 'DESC'}, window_start`,
+    );
   } else lines.push('ORDER BY window_start');
   if (plan.limit !== null) lines.push(`LIMIT ${plan.limit}`);
   return lines.join('\n');
@@ -243,7 +264,9 @@ function renderAggregate(plan: Plan): string {
   const keys = dims.flatMap((d) => d.keys);
   if (keys.length > 0) {
     const allColumns = plan.dimensions.every((d) => d.kind === 'column');
-    lines.push(`GROUP BY ${allColumns ? keys.join(', ') : dims.flatMap((d, i) => d.keys.map((_, k) => String(ordinal(dims, i) + k))).join(', ')}`);
+    lines.push(
+      `GROUP BY ${allColumns ? keys.join(', ') : dims.flatMap((d, i) => d.keys.map((_, k) => String(ordinal(dims, i) + k))).join(', ')}`,
+    );
   }
   if (having.length > 0) lines.push(`HAVING ${having.join(' AND ')}`);
   const order = plan.order;
