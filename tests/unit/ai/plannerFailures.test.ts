@@ -94,3 +94,33 @@ describe('questions the planner refuses, with a reason and suggestions', () => {
       expect(() => planQuestion(q, { tables: LAKEHOUSE_TABLES, conversation: [] }), q).not.toThrow();
   });
 });
+
+describe('the schema it is given', () => {
+  const evolved: TableSchema[] = LAKEHOUSE_TABLES.map((t) =>
+    t.name === 'silver_events'
+      ? {
+          ...t,
+          columns: [
+            ...t.columns,
+            { name: 'coupon_code', type: 'string' },
+            { name: 'shipping_cost', type: 'double' },
+          ],
+        }
+      : t,
+  );
+  const sql = (q: string) => {
+    const r = planQuestion(q, { tables: evolved, conversation: [] });
+    if (!r.success) throw new Error(r.reason);
+    return r.sql;
+  };
+
+  it('answers about columns added by schema evolution, by their words or names', () => {
+    expect(sql('orders by coupon code')).toContain('GROUP BY coupon_code');
+    expect(sql('average shipping_cost by country')).toContain('avg(shipping_cost) AS avg_shipping_cost');
+    expect(sql('total shipping cost today')).toContain('sum(shipping_cost) AS total_shipping_cost');
+  });
+
+  it('still refuses them where the schema lacks them', () => {
+    expect(refusal('orders by coupon code').reason).toMatch(/no such field/);
+  });
+});

@@ -86,7 +86,13 @@ export function buildPlan(frame: Frame, context: PlannerContext): BuildResult {
   }
   let draft: Draft | BuildResult;
   if (followUp) draft = mergeFollowUp(previous!, frame);
-  else {
+  else if (frame.removeAll || frame.removeColumns.length > 0) {
+    return fail(
+      frame.table !== null || previous === null
+        ? 'The assistant only reads the lakehouse: it does not drop, delete or change data, and there is no earlier answer whose filters could be removed.'
+        : 'There is nothing to remove: ask the question again without that filter.',
+    );
+  } else {
     if (frame.cue && previous === null && frame.measures.length === 0)
       return fail(
         'This reads like a follow-up, but there is no earlier question in this conversation to refine.',
@@ -123,7 +129,7 @@ function defaultMeasure(frame: Frame): MetricId | null {
     const column = main.kind === 'column' ? main.column : '';
     return column === 'product_id' || column === 'category_id' ? 'units' : 'revenue';
   }
-  if (frame.dims.length > 0 || frame.grain || frame.trend || frame.table || frame.rank) return 'events';
+  if (frame.dims.length > 0 || frame.grain || frame.table) return 'events';
   return null;
 }
 
@@ -296,7 +302,8 @@ function mergeFollowUp(prev: Plan, frame: Frame): Draft | BuildResult {
   let table = special ? prev.source : null;
   let previousOrder = prev.order;
   let previousLimit = prev.limit;
-  const newMeasures = frame.measures.map((m) => m.measure);
+  // "what about tablet users?": users that only qualify a value do not replace the measure.
+  const newMeasures = frame.measures.filter((m) => !m.qualifier).map((m) => m.measure);
   if (newMeasures.length > 0) {
     if (frame.also) {
       for (const m of newMeasures) if (!measures.some((x) => sameMeasure(x, m))) measures.push(m);

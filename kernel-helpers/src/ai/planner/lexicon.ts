@@ -50,8 +50,6 @@ const MEASURES: Entry[] = [
       'purchase value',
       'earned',
       'earn',
-      'bring in',
-      'brought in',
     ],
     metric('revenue'),
   ],
@@ -131,7 +129,10 @@ const MEASURES: Entry[] = [
     ['events', 'traffic', 'activity', 'interactions', 'actions', 'hits', 'event count', 'throughput'],
     metric('events'),
   ],
-  [['engagement', 'user engagement', 'user activity'], { t: 'metrics', metrics: ['events', 'active_users'] }],
+  [
+    ['engagement', 'user engagement', 'user activity', 'engaged', 'how engaged'],
+    { t: 'metrics', metrics: ['events', 'active_users'] },
+  ],
   [
     [
       'unique users',
@@ -1113,6 +1114,11 @@ const UNSUPPORTED: Entry[] = [
   [
     [
       'time between',
+      'longer than',
+      'shorter than',
+      'duration',
+      'durations',
+      'lasting',
       'time to purchase',
       'time to convert',
       'session duration',

@@ -6,7 +6,7 @@ import type { Dimension, TimeRange, TimeUnit } from './Plan.js';
 import type { TableSchema } from './PlannerContext.js';
 import type { Sense } from './Sense.js';
 import { isNumericType } from './tableRoles.js';
-import { type Token, tokenize } from './tokenize.js';
+import { stem, type Token, tokenize } from './tokenize.js';
 
 export interface Item {
   sense: Sense | { t: 'unknown' } | { t: 'identifier'; name: string };
@@ -46,12 +46,14 @@ const WINDOW_PREPOSITIONS = new Set(['in', 'over', 'within', 'during', 'for', 't
 /** Items of `question`, reading identifiers against `tables`. Pure. */
 export function matchItems(question: string, tables: readonly TableSchema[]): Item[] {
   const tokens = tokenize(question);
+  const extra = extraColumns(tables);
   const items: Item[] = [];
   let i = 0;
   while (i < tokens.length) {
     const item =
       timeAt(tokens, i) ??
       identifierAt(tokens, i, tables) ??
+      extraColumnAt(tokens, i, extra) ??
       lexiconPreferringLonger(tokens, i) ??
       singleAt(tokens, i);
     items.push(item);
@@ -148,6 +150,85 @@ function timeAt(tokens: Token[], i: number): Item | undefined {
     const glued = ABBREVIATIONS.has(unitToken!.lower);
     if (glued || (prev !== undefined && WINDOW_PREPOSITIONS.has(prev)))
       return span(tokens, i, q.next + 1, { t: 'time', range: rolling(q.n, unit) });
+  }
+  return undefined;
+}
+
+/** The columns of DESIGN.md's tables: the lexicon names them (with synonyms). */
+const KNOWN_COLUMNS = new Set([
+  'key',
+  'value',
+  'topic',
+  'kafka_partition',
+  'kafka_offset',
+  'kafka_ts',
+  'ingested_at',
+  'event_id',
+  'user_id',
+  'session_id',
+  'product_id',
+  'category_id',
+  'event_type',
+  'price',
+  'quantity',
+  'discount',
+  'currency',
+  'ts',
+  'ua',
+  'country',
+  'device_type',
+  'referrer',
+  'source_partition',
+  'source_offset',
+  'raw',
+  'reason',
+  'quarantined_at',
+  'window_start',
+  'window_end',
+  'total_events',
+  'page_views',
+  'cart_adds',
+  'orders',
+  'gmv',
+  'active_users',
+  'view_users',
+  'cart_users',
+  'purchase_users',
+  'conversion_rate',
+  'avg_order_value',
+]);
+
+interface ExtraColumn {
+  stems: string[];
+  sense: Sense;
+}
+
+/** Columns the schema has beyond DESIGN.md's (schema evolution), matched by their words. */
+function extraColumns(tables: readonly TableSchema[]): ExtraColumn[] {
+  const out: ExtraColumn[] = [];
+  for (const t of tables)
+    for (const c of t.columns) {
+      const name = c.name.toLowerCase();
+      if (KNOWN_COLUMNS.has(name) || !/^[a-z][a-z0-9_]*$/.test(name)) continue;
+      if (c.type.toLowerCase().startsWith('timestamp')) continue;
+      const sense: Sense = isNumericType(c.type)
+        ? { t: 'attribute', attribute: c.name }
+        : { t: 'dim', dim: { kind: 'column', column: c.name } };
+      out.push({
+        stems: name
+          .split('_')
+          .filter((w) => w.length > 0)
+          .map(stem),
+        sense,
+      });
+    }
+  return out.sort((a, b) => b.stems.length - a.stems.length);
+}
+
+function extraColumnAt(tokens: Token[], i: number, extra: ExtraColumn[]): Item | undefined {
+  for (const c of extra) {
+    if (c.stems.every((s, k) => tokens[i + k]?.stem === s))
+      return span(tokens, i, i + c.stems.length, c.sense);
   }
   return undefined;
 }

@@ -174,6 +174,16 @@ function readItems(items: Item[]): Frame {
     return j;
   };
   const word = (i: number) => items[i]?.tokens.map((t) => t.lower).join(' ') ?? '';
+  /** "price of (add-to-cart) products": the entity whose attribute is measured, not a breakdown. */
+  const describesAttribute = (i: number): boolean => {
+    for (let j = prevContent(i); j >= 0; j = prevContent(j)) {
+      const s = sense(j);
+      if (s?.t === 'prep') return word(j) === 'of' && sense(prevContent(j))?.t === 'attribute';
+      if (!(s?.t === 'value' || s?.t === 'scope' || (s?.t === 'metric' && s.eventNoun !== undefined)))
+        return false;
+    }
+    return false;
+  };
   const lastToken = (i: number) => items[i]!.tokens[items[i]!.tokens.length - 1]!;
 
   const pushMeasure = (
@@ -205,7 +215,9 @@ function readItems(items: Item[]): Frame {
     const p = prevContent(i);
     const ps = sense(p);
     if (!ps) return false;
-    if (ps.t === 'by' || ps.t === 'each' || ps.t === 'wh') return true;
+    if (ps.t === 'by' || ps.t === 'each') return true;
+    // "which users", "who are our best customers" (not "what are people buying").
+    if (ps.t === 'wh' && word(p) !== 'what' && word(p) !== 'whats') return true;
     if (ps.t === 'rank' && ps.kind !== 'quantity') return true;
     if (ps.t === 'rankMetric') return true;
     if (ps.t === 'number') {
@@ -268,10 +280,12 @@ function readItems(items: Item[]): Frame {
           f.scope = m.eventNoun;
           break;
         }
-        // "how well do visitors convert": the visitors are the subject of the conversion rate.
+        // "how well do visitors convert", "what do people abandon": the users are the rate's subject.
+        const rate = m.metric === 'conversion_rate' || m.metric === 'abandonment_rate';
         if (
-          m.metric === 'conversion_rate' &&
-          last?.at === prevContent(i) &&
+          rate &&
+          last &&
+          last.at >= i - 3 &&
           last.measure.kind === 'metric' &&
           last.measure.metric === 'active_users'
         )
@@ -354,8 +368,7 @@ function readItems(items: Item[]): Frame {
           consumed.add(before);
         }
         if (column !== null && qualifiesValue(items, i, column)) break;
-        const p = prevContent(i);
-        if (word(p) === 'of' && sense(prevContent(p))?.t === 'attribute') break;
+        if (describesAttribute(i)) break;
         const all = prevSense?.t === 'all';
         f.dims.push({ dim, at: i, plural: isPlural(lastToken(i)), all });
         break;
@@ -624,6 +637,10 @@ function captureValue(items: Item[], i: number, f: Frame): boolean {
 /** Clean-ups that need the whole question. */
 function finish(f: Frame): void {
   const rankByMeasure = f.rankBy === null ? undefined : f.measures[f.rankBy];
+  // "brought in the most money", "how engaged are users": one measure said twice.
+  f.measures = f.measures.filter(
+    (m, i) => f.measures.findIndex((x) => sameMeasure(x.measure, m.measure)) === i,
+  );
   // "revenue from mobile users": "users" qualified the value.
   if (f.measures.length > 1)
     f.measures = f.measures.filter((m) => !m.qualifier || f.measures.every((x) => x.qualifier));
