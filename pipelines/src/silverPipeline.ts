@@ -29,11 +29,12 @@ export interface SilverPipelineOptions {
  * minus the window: a partition that lags behind keeps its ids remembered.
  */
 export class DedupState {
-  /** Ids by event-time bucket (1/10 of the window): eviction drops whole buckets. */
-  private readonly buckets = new Map<number, Set<string>>();
+  /** Every remembered id with its event-time bucket (1/10 of the window). */
+  private readonly seen = new Map<string, number>();
+  /** Ids per bucket, so that eviction drops whole buckets without scanning every id. */
+  private readonly buckets = new Map<number, string[]>();
   private readonly maxByPartition = new Map<number, number>();
   private readonly bucketMs: number;
-  private count = 0;
 
   constructor(readonly windowMs: number) {
     this.bucketMs = Math.max(1, Math.floor(windowMs / 10));
@@ -48,12 +49,11 @@ export class DedupState {
   }
 
   get size(): number {
-    return this.count;
+    return this.seen.size;
   }
 
   has(eventId: string): boolean {
-    for (const set of this.buckets.values()) if (set.has(eventId)) return true;
-    return false;
+    return this.seen.has(eventId);
   }
 
   add(eventId: string, ts: number, partition: number): void {
@@ -61,34 +61,31 @@ export class DedupState {
       this.maxByPartition.set(partition, ts);
     const key = Math.floor(ts / this.bucketMs);
     // A bucket wholly behind the watermark would be evicted at once: nothing to remember.
-    if ((key + 1) * this.bucketMs <= this.watermark) return;
-    let set = this.buckets.get(key);
-    if (!set) {
-      set = new Set();
-      this.buckets.set(key, set);
+    if ((key + 1) * this.bucketMs <= this.watermark || this.seen.has(eventId)) return;
+    let ids = this.buckets.get(key);
+    if (!ids) {
+      ids = [];
+      this.buckets.set(key, ids);
       this.evict();
     }
-    if (!set.has(eventId)) {
-      set.add(eventId);
-      this.count++;
-    }
+    ids.push(eventId);
+    this.seen.set(eventId, key);
   }
 
   /** Forgets buckets wholly behind the watermark. */
   evict(): void {
     const wm = this.watermark;
-    for (const [key, set] of this.buckets) {
-      if ((key + 1) * this.bucketMs <= wm) {
-        this.count -= set.size;
-        this.buckets.delete(key);
-      }
+    for (const [key, ids] of this.buckets) {
+      if ((key + 1) * this.bucketMs > wm) continue;
+      for (const id of ids) if (this.seen.get(id) === key) this.seen.delete(id);
+      this.buckets.delete(key);
     }
   }
 
   clear(): void {
+    this.seen.clear();
     this.buckets.clear();
     this.maxByPartition.clear();
-    this.count = 0;
   }
 }
 
