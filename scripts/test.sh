@@ -55,7 +55,7 @@ if [ -z "${KAFKA_BROKERS:-}" ]; then
 fi
 
 step "type check"
-npx tsc -b && npx tsc -p tsconfig.tests.json
+node node_modules/typescript/bin/tsc -b && node node_modules/typescript/bin/tsc -p tsconfig.tests.json
 record $? "type check (tsc -b)"
 
 step "lint and format check"
