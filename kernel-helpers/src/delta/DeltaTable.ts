@@ -2,6 +2,7 @@
 // schema evolution, txn), optimistic commits with conflict checks, checkpoints, OPTIMIZE and
 // VACUUM. Storage goes through an ObjectStore; parquet through DuckDB.
 import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CommitConflictError, DeltaError, FileAlreadyExistsError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -12,6 +13,7 @@ import type {
   Action,
   AddAction,
   CommitInfoAction,
+  DeletionVector,
   MetadataAction,
   ProtocolAction,
   RemoveAction,
@@ -20,6 +22,7 @@ import { findConflict, type TransactionFootprint } from './conflicts.js';
 import { DeltaDuckDb } from './DeltaDuckDb.js';
 import { DeltaLog, LOG_DIR } from './DeltaLog.js';
 import { encodeDataFilePath, resolveDataFilePath } from './dataFilePath.js';
+import { decodeDeletionVector, deletionVectorFromFile, deletionVectorSource } from './deletionVectors.js';
 import { deltaTypeFromDuckDb } from './deltaTypeFromDuckDb.js';
 import { buildFileStats } from './fileStats.js';
 import { checkpointFileName, commitFileName } from './logFileNames.js';
@@ -183,6 +186,7 @@ export class DeltaTable {
   private background: Promise<void> = Promise.resolve();
   /** Top-level column names per data file URL (data files never change). */
   private readonly fileColumnsCache = new Map<string, Set<string>>();
+  private readonly deletionVectorCache = new Map<string, number[]>();
 
   private constructor(store: ObjectStore, duck: DeltaDuckDb, options: DeltaTableOptions) {
     this.store = store;
@@ -356,6 +360,48 @@ export class DeltaTable {
     return new Map(urls.map((u) => [u, this.fileColumnsCache.get(u)!]));
   }
 
+  /** Row positions a deletion vector removes, cached by the DV's unique id (DVs never change). */
+  private async deletedRows(dv: DeletionVector, version: number): Promise<number[]> {
+    const id = `${dv.storageType}${dv.pathOrInlineDv}@${dv.offset ?? ''}`;
+    const cached = this.deletionVectorCache.get(id);
+    if (cached) return cached;
+    let rows: number[];
+    try {
+      const source = deletionVectorSource(this.name, this.store.root, dv);
+      let data: Uint8Array;
+      if ('inline' in source) data = source.inline;
+      else {
+        const root = this.store.root.endsWith('/') ? this.store.root : `${this.store.root}/`;
+        const bytes = source.file.startsWith(root)
+          ? await this.store.get(source.file.slice(root.length))
+          : await fs.readFile(source.file);
+        data = deletionVectorFromFile(bytes, source.offset, dv.sizeInBytes);
+      }
+      rows = decodeDeletionVector(data);
+    } catch (cause) {
+      if (cause instanceof DeltaError) throw cause;
+      throw new DeltaError(
+        'DELTA_INVALID_DELETION_VECTOR',
+        this.name,
+        version,
+        `cannot read deletion vector ${id}: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
+    }
+    if (rows.length !== dv.cardinality) {
+      throw new DeltaError(
+        'DELTA_INVALID_DELETION_VECTOR',
+        this.name,
+        version,
+        `deletion vector ${id} holds ${rows.length} rows where its descriptor says ${dv.cardinality}`,
+      );
+    }
+    this.deletionVectorCache.set(id, rows);
+    return rows;
+  }
+
   /** The error for a batch of data files DuckDB could not read: names the first bad file. */
   private async explainUnreadable(urls: readonly string[], cause: unknown): Promise<DeltaError> {
     for (const url of urls) {
@@ -398,6 +444,17 @@ export class DeltaTable {
     const groups = new Map<string, ScanGroup>();
     for (const f of files) {
       const present = columns.get(f.url)!;
+      const dv = f.add.deletionVector;
+      if (dv) {
+        // A file with deleted rows is read on its own, leaving those rows out.
+        groups.set(`dv:${f.url}`, {
+          partitionValues: f.add.partitionValues ?? {},
+          urls: [f.url],
+          presentColumns: present,
+          deletedRows: await this.deletedRows(dv, snapshot.version),
+        });
+        continue;
+      }
       const key = JSON.stringify([f.add.partitionValues ?? {}, [...present].sort()]);
       let g = groups.get(key);
       if (!g) {

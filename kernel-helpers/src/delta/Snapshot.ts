@@ -78,13 +78,13 @@ export class Snapshot {
     return this.state.txns.get(appId);
   }
 
-  /** Total rows according to the file statistics (undefined when a file lacks them). */
+  /** Total rows according to the file statistics, less rows deleted through deletion vectors (undefined when a file lacks them). */
   numRecords(): number | undefined {
     let total = 0;
     for (const add of this.state.files.values()) {
       const m = add.stats ? /"numRecords"\s*:\s*(\d+)/.exec(add.stats) : null;
       if (!m) return undefined;
-      total += Number(m[1]);
+      total += Number(m[1]) - (add.deletionVector?.cardinality ?? 0);
     }
     return total;
   }

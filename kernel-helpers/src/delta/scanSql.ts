@@ -20,6 +20,8 @@ export interface ScanGroup {
   urls: string[];
   /** Lower-cased physical names of the top-level columns found in these files. */
   presentColumns: ReadonlySet<string>;
+  /** Rows a deletion vector removed (0-based positions in the file); only for single-file groups. */
+  deletedRows?: readonly number[];
 }
 
 export interface ScanSqlInput {
@@ -91,6 +93,10 @@ export function buildScanSql(input: ScanSqlInput): string {
       .join(', ');
   if (input.groups.length === 0) return `SELECT ${projection(undefined)} WHERE false`;
   return input.groups
-    .map((g) => `SELECT ${projection(g)} FROM read_parquet(${listLiteral(g.urls)})`)
+    .map((g) =>
+      g.deletedRows && g.deletedRows.length > 0
+        ? `SELECT ${projection(g)} FROM read_parquet(${listLiteral(g.urls)}, file_row_number = true) WHERE file_row_number NOT IN (SELECT unnest([${g.deletedRows.join(',')}]::BIGINT[]))`
+        : `SELECT ${projection(g)} FROM read_parquet(${listLiteral(g.urls)})`,
+    )
     .join('\nUNION ALL\n');
 }

@@ -6,6 +6,7 @@ import type { MetadataAction, ProtocolAction } from './actions.js';
 /** Reader features this reader implements (reader version 3 tables list them explicitly). */
 export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set([
   'columnMapping',
+  'deletionVectors',
   'timestampNtz',
   'vacuumProtocolCheck',
   'v2Checkpoint',
@@ -18,7 +19,6 @@ export const SUPPORTED_WRITER_FEATURES: ReadonlySet<string> = new Set(['appendOn
 
 /** Reader features known to the protocol that this reader refuses, with what they need. */
 export const REFUSED_READER_FEATURES: Readonly<Record<string, string>> = {
-  deletionVectors: 'rows deleted through deletion vector bitmaps are not applied by this reader',
   variantType: 'the variant type is not supported',
   'variantType-preview': 'the variant type is not supported',
   catalogManaged: 'catalog-managed commits need a catalog client',
