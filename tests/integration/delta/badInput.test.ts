@@ -109,13 +109,13 @@ describe('damaged tables', () => {
     const { table, log } = await threeVersions();
     await fs.appendFile(
       log(2),
-      '{"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["deletionVectors"],"writerFeatures":["deletionVectors"]}}\n',
+      '{"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["variantType"],"writerFeatures":["variantType"]}}\n',
     );
     const error = await table.latest().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnsupportedFeatureError);
-    expect(error).toMatchObject({ feature: 'deletionVectors', table: 'events', version: 2 });
+    expect(error).toMatchObject({ feature: 'variantType', table: 'events', version: 2 });
     expect((error as Error).message).toMatch(
-      "Delta table events at version 2: unsupported Delta feature 'deletionVectors'",
+      "Delta table events at version 2: unsupported Delta feature 'variantType'",
     );
   });
 

@@ -27,10 +27,10 @@ describe('table features', () => {
       assertReadable('events', 4, {
         minReaderVersion: 3,
         minWriterVersion: 7,
-        readerFeatures: ['deletionVectors'],
+        readerFeatures: ['variantType'],
       });
     expect(check).toThrow(UnsupportedFeatureError);
-    expect(check).toThrow("Delta table events at version 4: unsupported Delta feature 'deletionVectors'");
+    expect(check).toThrow("Delta table events at version 4: unsupported Delta feature 'variantType'");
     expect(() =>
       assertReadable('e', 0, { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['quantumLayout'] }),
     ).toThrow("unsupported Delta feature 'quantumLayout' (unknown reader feature)");
