@@ -7,6 +7,7 @@ export * from './engine/index.js';
 export * from './errors.js';
 export * from './events/index.js';
 export * from './kafka/index.js';
+export * from './monitoring/index.js';
 export type { Logger } from './logger.js';
 export { noopLogger } from './noopLogger.js';
 export * from './storage/index.js';
