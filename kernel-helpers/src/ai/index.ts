@@ -4,5 +4,7 @@
 export * from './assistant/index.js';
 export * from './chart/index.js';
 export * from './embedding/index.js';
+export * from './knowledge/index.js';
+export * from './llm/index.js';
 export * from './planner/index.js';
 export * from './vectors/index.js';

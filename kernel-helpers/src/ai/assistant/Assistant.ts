@@ -12,6 +12,11 @@ export interface AskOptions {
   asOfVersions?: Record<string, number>;
   /** Force a path (default: the LLM when configured, the planner otherwise and as fallback). */
   path?: 'planner' | 'llm';
+  /**
+   * Knowledge-base example ids retrieval must leave out (replayVerifiedExamples uses it, so an
+   * example cannot answer its own question).
+   */
+  excludeExamples?: string[];
 }
 
 export interface SqlOptions {
