@@ -129,6 +129,26 @@ for (const adapter of adapters) {
         expect(await store.list({ kind: 'none' })).toEqual([]);
       }));
 
+    test('answers several searches with one vector at once', () =>
+      withStore(async (store) => {
+        await store.upsertMany([
+          { id: 'a', vector: vec(0), payload: { kind: 'example' } },
+          { id: 'b', vector: vec(0, 1, 1), payload: { kind: 'table' } },
+          { id: 'c', vector: vec(1), payload: { kind: 'table' } },
+        ]);
+        const [examples, tables, none, all] = await store.searchMany(vec(0), [
+          { k: 5, filter: { kind: 'example' } },
+          { k: 1, filter: { kind: 'table' } },
+          { k: 5, filter: { kind: [] } },
+          { k: 2 },
+        ]);
+        expect(examples!.map((h) => h.id)).toEqual(['a']);
+        expect(tables!.map((h) => h.id)).toEqual(['b']);
+        expect(none).toEqual([]);
+        expect(all!.map((h) => h.id)).toEqual(['a', 'b']);
+        expect(await store.searchMany(vec(0), [])).toEqual([]);
+      }));
+
     test('upsert replaces by id; delete removes (unknown ids are a no-op); clear empties', () =>
       withStore(async (store) => {
         await store.upsert('a', vec(0), { v: 1 });

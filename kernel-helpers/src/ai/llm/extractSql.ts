@@ -54,6 +54,6 @@ function cleanSql(sql: string): string {
 }
 
 function explanationOf(text: string): string | undefined {
-  const m = /^\s*\**Explanation\**\s*:\s*(.+)$/im.exec(text);
+  const m = /^\s*\**\s*Explanation\s*\**\s*:\s*\**\s*(.+)$/im.exec(text);
   return m ? m[1]!.trim().replace(/\s+/g, ' ') : undefined;
 }
