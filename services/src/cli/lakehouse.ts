@@ -4,9 +4,11 @@
 
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DuckDbSqlEngine, Lakehouse, LakehouseError } from '@rt-lakehouse/kernel-helpers';
+import { createAssistant, DuckDbSqlEngine, Lakehouse, LakehouseError } from '@rt-lakehouse/kernel-helpers';
 import { replayQuarantine, seedLakehouse, TABLES } from '@rt-lakehouse/pipelines';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { answerJson } from '../assistant/answerJson.js';
+import { createJsonLogger } from '../jsonLogger.js';
 
 const integer = (name: string) => (value: string) => {
   const n = Number(value);
@@ -77,9 +79,97 @@ program
         );
       }
     } finally {
-      engine.close();
+      await engine.close();
       lakehouse.close();
     }
+  });
+
+program
+  .command('ask')
+  .description('ask the lakehouse a question in English (the assistant, in process: no service needed)')
+  .argument('<question>', 'the question')
+  .option(
+    '--then <follow-up>',
+    'ask a follow-up in the same conversation (repeatable; the last answer is printed)',
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  )
+  .option('--json', "print the last turn's answer as JSON (every field of the Answer)")
+  .addOption(new Option('--path <path>', 'force the planner or the LLM path').choices(['planner', 'llm']))
+  .option('--max-rows <n>', 'row cap of the answer', integer('--max-rows'))
+  .action(
+    async (
+      question: string,
+      opts: { then: string[]; json?: boolean; path?: 'planner' | 'llm'; maxRows?: number },
+    ) => {
+      const lakehouse = await openLakehouse();
+      const engine = await DuckDbSqlEngine.create({ lakehouse });
+      // Logs go to standard error, so that --json output stays parseable.
+      const logger = createJsonLogger({
+        service: 'lakehouse',
+        level: process.env['LOG_LEVEL'] ?? 'warn',
+        write: (line) => process.stderr.write(`${line}\n`),
+      });
+      const assistant = await createAssistant({ lakehouse, engine, logger }).catch(async (e: unknown) => {
+        await engine.close();
+        lakehouse.close();
+        throw e;
+      });
+      try {
+        let conversationId: string | undefined;
+        let last: ReturnType<typeof answerJson> | undefined;
+        for (const turn of [question, ...opts.then]) {
+          const result = await assistant.ask(turn, {
+            ...(conversationId !== undefined ? { conversationId } : {}),
+            ...(opts.path !== undefined ? { path: opts.path } : {}),
+            ...(opts.maxRows !== undefined ? { maxRows: opts.maxRows } : {}),
+          });
+          if (!result.success) {
+            const { error } = result;
+            if (opts.json) console.log(JSON.stringify({ error: { ...error, message: error.reason } }));
+            process.stderr.write(`lakehouse: cannot answer "${turn}": ${error.reason} (${error.code})\n`);
+            if (error.suggestions.length > 0)
+              process.stderr.write(`try:\n${error.suggestions.map((q) => `  ${q}`).join('\n')}\n`);
+            process.exitCode = 2;
+            return;
+          }
+          conversationId = result.answer.conversationId;
+          last = answerJson(result.answer);
+        }
+        if (!last) return;
+        if (opts.json) {
+          console.log(JSON.stringify(last));
+          return;
+        }
+        console.log(last.sql);
+        console.log();
+        console.table(last.rows.slice(0, 50));
+        console.log(
+          `${last.rowCount} rows${last.truncated ? ' (capped)' : ''}${last.rowCount > 50 ? ', first 50 shown' : ''} · ${last.path} · ${Math.round(last.timings.totalMs)} ms`,
+        );
+        console.log(last.explanation);
+      } finally {
+        await assistant.close();
+        await engine.close();
+        lakehouse.close();
+      }
+    },
+  );
+
+program
+  .command('serve')
+  .alias('assistant')
+  .description(
+    'run the assistant API in the foreground (settings: ASSISTANT_PORT, API_TOKEN, CORS_ORIGINS ...)',
+  )
+  .option('--port <port>', 'port (default: $ASSISTANT_PORT or 8000)', integer('--port'))
+  .option('--host <host>', 'interface (default: $ASSISTANT_HOST or 127.0.0.1)')
+  .action(async (opts: { port?: number; host?: string }) => {
+    const dir = program.opts<{ dir?: string }>().dir;
+    if (dir !== undefined) process.env['LAKEHOUSE_DIR'] = dir;
+    if (opts.port !== undefined) process.env['ASSISTANT_PORT'] = String(opts.port);
+    if (opts.host !== undefined) process.env['ASSISTANT_HOST'] = opts.host;
+    await import('../assistant/main.js');
   });
 
 program

@@ -2,14 +2,20 @@
 // createApp and listening on 127.0.0.1 (port 0), a fetch helper, an SSE reader and the JSON
 // log lines the app wrote.
 import type { AddressInfo } from 'node:net';
-import { type Assistant, DuckDbSqlEngine, Lakehouse, type SqlEngine } from '@rt-lakehouse/kernel-helpers';
+import {
+  type Assistant,
+  assistantConfigFromEnv,
+  createAssistant,
+  DuckDbSqlEngine,
+  Lakehouse,
+  type SqlEngine,
+} from '@rt-lakehouse/kernel-helpers';
 import { seedLakehouse } from '@rt-lakehouse/pipelines';
 import { Registry } from 'prom-client';
 import { assistantServiceConfigFromEnv } from '../../../services/src/assistant/assistantServiceConfig.js';
 import { type AssistantApp, createApp } from '../../../services/src/assistant/createApp.js';
 import { createJsonLogger } from '../../../services/src/jsonLogger.js';
 import { makeTempDir, removeDir } from '../../support/tempDir.js';
-import { createFakeAssistant } from './fakeAssistant.js';
 
 export const TOKEN = 'test-token-0123456789';
 
@@ -38,9 +44,16 @@ export async function seededLakehouse(): Promise<SeededLakehouse> {
   };
 }
 
-/** The assistant the tests run against by default. */
-export function defaultAssistant(engine: SqlEngine): Assistant {
-  return createFakeAssistant(engine);
+/**
+ * The assistant the tests run against: the real one, embedded planner only (no LLM whatever the
+ * environment says), its vectors in memory.
+ */
+export function defaultAssistant(lake: SeededLakehouse, engine: SqlEngine = lake.engine): Promise<Assistant> {
+  return createAssistant({
+    lakehouse: lake.lakehouse,
+    engine,
+    config: assistantConfigFromEnv({ ASSISTANT_KNOWLEDGE_PATH: ':memory:' }),
+  });
 }
 
 export interface RunningApi {
@@ -66,8 +79,9 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
   const logs: Record<string, unknown>[] = [];
   const engine = options.engine ?? options.lake.engine;
   const registry = new Registry();
+  const assistant = options.assistant ?? (await defaultAssistant(options.lake, engine));
   const app = createApp({
-    assistant: options.assistant ?? defaultAssistant(engine),
+    assistant,
     engine,
     lakehouse: options.lake.lakehouse,
     pipelinesStatus:
@@ -96,6 +110,7 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
       app.endStreams();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!options.assistant) await assistant.close();
     },
   };
 }

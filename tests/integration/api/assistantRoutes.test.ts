@@ -106,11 +106,24 @@ describe('POST /api/query', () => {
     expect(error.requestId).toBe(r.headers.get('x-request-id'));
   });
 
-  it('reads tables as of given Delta versions', async () => {
-    const r = await call<Json>(api.base, '/api/query', {
-      body: { question: 'How many orders were placed in the last hour?', asOf: { silver_events: 1 } },
+  it('reads tables as of given Delta versions (501 where the engine cannot time-travel yet)', async () => {
+    const latest = (await (await lake.lakehouse.table('silver_events')).latest()).version;
+    const current = await call<Json>(api.base, '/api/query', {
+      body: { question: 'How many orders were placed in the last hour?', asOf: { silver_events: latest } },
     });
-    expect(r.status).toBe(200);
+    expect(current.status).toBe(200);
+    expect(current.body['tableVersions']).toEqual({ silver_events: latest });
+    const older = await call<Json>(api.base, '/api/query', {
+      body: {
+        question: 'How many orders were placed in the last hour?',
+        asOf: { silver_events: latest - 1 },
+      },
+    });
+    if (older.status === 200) expect(older.body['tableVersions']).toEqual({ silver_events: latest - 1 });
+    else {
+      expect(older.status).toBe(501);
+      expect(errorOf(older.body).code).toBe('QUERY_TIME_TRAVEL_UNSUPPORTED');
+    }
   });
 
   it('reads every table as of an instant, 422 before the first commit', async () => {

@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../../services/src/assistant/schemas.js';
 import {
   call,
-  defaultAssistant,
   type RunningApi,
   type SeededLakehouse,
   seededLakehouse,
   startApi,
   TOKEN,
 } from './apiHarness.js';
+import { createFakeAssistant } from './fakeAssistant.js';
 
 let lake: SeededLakehouse;
 let api: RunningApi;
@@ -213,7 +213,7 @@ describe('errors', () => {
 
   it('answers 500 INTERNAL_ERROR without the message or stack of an unexpected failure, and logs it', async () => {
     const failing: Assistant = {
-      ...defaultAssistant(lake.engine),
+      ...createFakeAssistant(lake.engine),
       ask: () => Promise.reject(new Error('secret internals at /srv/app.ts:12')),
     };
     const own = await startApi({ lake, assistant: failing });

@@ -16,6 +16,7 @@ import {
   startApi,
   TOKEN,
 } from './apiHarness.js';
+import { createFakeAssistant } from './fakeAssistant.js';
 
 let lake: SeededLakehouse;
 let runner: StatusServer;
@@ -98,7 +99,11 @@ describe('GET /health', () => {
     const missing = await Lakehouse.open({ dir: path.join(lake.dir, 'missing') });
     const engine = await DuckDbSqlEngine.create({ lakehouse: missing });
     await engine.close();
-    const broken = await startApi({ lake: { ...lake, lakehouse: missing }, engine });
+    const broken = await startApi({
+      lake: { ...lake, lakehouse: missing },
+      engine,
+      assistant: createFakeAssistant(engine),
+    });
     try {
       const r = await call(broken.base, '/health');
       expect(r.status).toBe(503);

@@ -1,0 +1,160 @@
+// The command line as real child processes on a seeded temp lakehouse: `lakehouse ask --json`
+// (with follow-ups), `lakehouse sql --json`, their exit codes, and `lakehouse serve` started,
+// queried and stopped with SIGTERM (its KPI stream ends with a shutdown event).
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Answer } from '../../../services/src/assistant/schemas.js';
+import { spawnTs, waitForExit } from '../../support/spawnTs.js';
+import { type SeededLakehouse, seededLakehouse, sseReader } from './apiHarness.js';
+
+const CLI = path.resolve(import.meta.dirname, '../../../services/src/cli/lakehouse.ts');
+
+let lake: SeededLakehouse;
+
+beforeAll(async () => {
+  lake = await seededLakehouse();
+});
+
+afterAll(async () => {
+  await lake?.close();
+});
+
+/** Runs `lakehouse --dir <lake> ...args` to its end. */
+function lakehouse(...args: string[]) {
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+  for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'QDRANT_URL', 'API_TOKEN']) delete env[name];
+  return waitForExit(spawnTs(CLI, ['--dir', lake.dir, ...args], { env }));
+}
+
+describe('lakehouse ask', () => {
+  it('prints the answer as JSON with --json, every field of the Answer, and exits 0', async () => {
+    const run = await lakehouse('ask', 'Which referrer brings the most revenue?', '--json');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const answer = Answer.parse(JSON.parse(run.stdout));
+    expect(answer.question).toBe('Which referrer brings the most revenue?');
+    expect(answer.path).toBe('planner');
+    expect(answer.sql).toMatch(/referrer/);
+    const expected = await lake.engine.query(answer.sql);
+    expect(answer.rows).toEqual(expected.rows);
+    expect(answer.columns).toEqual(expected.columns);
+  });
+
+  it('asks follow-ups with --then and prints the last turn', async () => {
+    const run = await lakehouse(
+      'ask',
+      'Show me revenue by country today',
+      '--then',
+      'only mobile',
+      '--then',
+      'now for tablets',
+      '--json',
+    );
+    expect(run.code).toBe(0);
+    const answer = Answer.parse(JSON.parse(run.stdout));
+    expect(answer.question).toBe('now for tablets');
+    expect(answer.sql).toMatch(/country/);
+    expect(answer.sql).toMatch(/device_type = 'tablet'/);
+  });
+
+  it('prints the SQL, a table and the explanation without --json', async () => {
+    const run = await lakehouse('ask', 'Top 5 countries by page views today');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^SELECT country/);
+    expect(run.stdout).toMatch(/│ country │/);
+    expect(run.stdout).toMatch(/\d+ rows · planner · \d+ ms/);
+    expect(run.stdout).toMatch(/top 5\.\n$/);
+  });
+
+  it('exits 2 with the reason for a question it cannot answer', async () => {
+    const run = await lakehouse('ask', 'What is the meaning of life?', '--json');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^lakehouse: cannot answer "What is the meaning of life\?": .+ \(UNANSWERABLE\)\ntry:\n/,
+    );
+    const { error } = JSON.parse(run.stdout) as { error: Record<string, unknown> };
+    expect(error).toMatchObject({ code: 'UNANSWERABLE', question: 'What is the meaning of life?' });
+    expect(error['message']).toBe(error['reason']);
+    expect((error['suggestions'] as string[]).length).toBeGreaterThan(0);
+  });
+});
+
+describe('lakehouse sql', () => {
+  it('prints exactly {columns, rows} with --json', async () => {
+    const run = await lakehouse(
+      'sql',
+      "SELECT event_type, count(*) AS events FROM silver_events WHERE event_type <> 'page_view' GROUP BY 1 ORDER BY 1",
+      '--json',
+    );
+    expect(run.code).toBe(0);
+    const printed = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(Object.keys(printed)).toEqual(['columns', 'rows']);
+    const expected = await lake.engine.query(
+      "SELECT event_type, count(*) AS events FROM silver_events WHERE event_type <> 'page_view' GROUP BY 1 ORDER BY 1",
+    );
+    expect(printed).toEqual({ columns: expected.columns, rows: expected.rows });
+  });
+
+  it('exits 2 with the guard’s reason for refused SQL', async () => {
+    const run = await lakehouse('sql', 'DELETE FROM silver_events', '--json');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^lakehouse: only SELECT queries are allowed/);
+  });
+});
+
+describe('lakehouse serve', () => {
+  it('serves the API, and SIGTERM ends the streams and stops it cleanly', async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ASSISTANT_PORT: '0',
+      LOG_LEVEL: 'info',
+      KPI_POLL_MS: '100',
+    };
+    delete env['API_TOKEN'];
+    const child = spawnTs(CLI, ['--dir', lake.dir, 'serve', '--host', '127.0.0.1'], { env });
+    const exited = waitForExit(child);
+    let out = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the service did not start:\n${out}`)), 60_000);
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /"msg":"assistant API listening","url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+    });
+    try {
+      const health = await fetch(`${url}/health`);
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { status: string }).status).toBe('degraded');
+      const query = await fetch(`${url}/api/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question: 'How many orders were placed in the last hour?' }),
+      });
+      expect(query.status).toBe(200);
+      const stream = await fetch(`${url}/api/kpis/stream`);
+      const events = sseReader(stream);
+      await events.next();
+      expect((await events.next()).event).toBe('kpis');
+
+      child.kill('SIGTERM');
+      let next = await events.next();
+      while (next.event === 'comment') next = await events.next();
+      expect(next.event).toBe('shutdown');
+      const result = await exited;
+      expect(result.code).toBe(0);
+      const lines = result.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.map((l) => l['msg'])).toEqual(expect.arrayContaining(['stopping', 'stopped']));
+      expect(lines.find((l) => l['route'] === '/api/query')).toMatchObject({ status: 200, method: 'POST' });
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
