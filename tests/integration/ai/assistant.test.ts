@@ -407,6 +407,12 @@ describe('verified examples', () => {
         .map((e) => e.question)
         .sort(),
     ).toEqual(['Count of raw records', 'Tablet orders per currency']);
+
+    // An invalid file is reported and its previous examples stay.
+    await new Promise((r) => setTimeout(r, 20));
+    await fs.writeFile(examplesFile, '{ not json');
+    expect((await a.ask('Orders today')).success).toBe(true);
+    expect((await a.examples()).filter((e) => e.source === 'user')).toHaveLength(2);
   });
 
   it('keeps feedback examples when the embedder changes (re-embedding them)', async () => {

@@ -3,6 +3,7 @@
 // Documents are re-embedded only when their text or the embedder changes; examples added through
 // the API or feedback live only in the store, so a persistent store keeps them across restarts.
 import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import type { Lakehouse } from '../../engine/Lakehouse.js';
 import type { TableInfo } from '../../engine/SqlEngine.js';
 import type { Logger } from '../../logger.js';
@@ -85,6 +86,8 @@ export class KnowledgeBase {
   /** Table docs by name, with the Delta version they were read at. */
   private readonly tables = new Map<string, TableDoc>();
   private examplesFileMtime: number | undefined | null = null;
+  /** The modification time of an examples file found invalid (not read again until it changes). */
+  private invalidFileMtime: number | undefined;
   /** Writes to the store run one at a time (sync and example changes interleave safely). */
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -293,14 +296,20 @@ export class KnowledgeBase {
   private async syncExamplesFile(): Promise<void> {
     if (!this.examplesFile) return;
     const file = this.examplesFile;
+    // A stat per question; the file is read only when it changed.
+    const mtimeMs = await fs.stat(file).then(
+      (s) => s.mtimeMs,
+      () => undefined,
+    );
+    if (mtimeMs !== undefined && (mtimeMs === this.examplesFileMtime || mtimeMs === this.invalidFileMtime))
+      return;
     const read = await readExamplesFile(file);
     if (!read.success) {
-      if (this.examplesFileMtime !== undefined)
-        this.logger.warn('knowledge base: the examples file is invalid; keeping its previous examples', {
-          file,
-          error: read.error,
-        });
-      this.examplesFileMtime = undefined;
+      this.logger.warn('knowledge base: the examples file is invalid; keeping its previous examples', {
+        file,
+        error: read.error,
+      });
+      this.invalidFileMtime = mtimeMs;
       return;
     }
     if (read.mtimeMs === this.examplesFileMtime) return;
