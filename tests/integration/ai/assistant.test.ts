@@ -338,6 +338,8 @@ describe('verified examples', () => {
     const report = await replayVerifiedExamples(b, { sources: ['feedback'] });
     expect(report).toMatchObject({ passed: 1, failed: 0 });
     expect(report.outcomes[0]).toMatchObject({ pass: true, restedOn: example.id });
+    const unaided = await replayVerifiedExamples(b, { sources: ['feedback'], selfRetrieval: false });
+    expect(unaided.outcomes[0]).toMatchObject({ pass: true, path: 'planner', restedOn: undefined });
   });
 
   it('an edited and verified query answers the same question from then on', async () => {
