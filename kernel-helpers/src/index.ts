@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './events/index.js';
 export * from './kafka/index.js';
 export * from './monitoring/index.js';
+export * from './notebook/index.js';
 export type { Logger } from './logger.js';
 export { noopLogger } from './noopLogger.js';
 export * from './storage/index.js';
