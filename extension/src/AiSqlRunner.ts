@@ -142,10 +142,10 @@ export class AiSqlRunner {
     patch: Parameters<typeof updateAiSqlMetadata>[1],
   ): void {
     if (cell.isDisposed) return;
-    cell.sharedModel.transact(() => {
-      cell.outputs.clear();
-      cell.outputs.add(output as unknown as nbformat.IOutput);
-      updateAiSqlMetadata(cell, patch);
-    });
+    // Not inside sharedModel.transact(): the outputs model mirrors the shared model itself, and
+    // a deferred transaction would make it apply the same change twice.
+    cell.outputs.clear();
+    cell.outputs.add(output as unknown as nbformat.IOutput);
+    updateAiSqlMetadata(cell, patch);
   }
 }

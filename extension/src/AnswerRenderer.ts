@@ -161,7 +161,7 @@ export class AnswerRenderer extends Panel implements IRenderMime.IRenderer {
     const renderer = rendermime.createRenderer(VEGALITE_MIME);
     container.addWidget(renderer);
     const model = new MimeModel({
-      data: { [VEGALITE_MIME]: interactiveChartSpec(spec) as never },
+      data: { [VEGALITE_MIME]: interactiveChartSpec(spec, this.chartWidth()) as never },
       metadata: {
         [VEGALITE_MIME]: {
           embed_options: {
@@ -181,6 +181,13 @@ export class AnswerRenderer extends Panel implements IRenderMime.IRenderer {
       );
     }
     return container;
+  }
+
+  /** The chart's width: the output area's, less the prompt and the chart's actions menu. */
+  private chartWidth(): number {
+    const area = this.node.closest('.jp-OutputArea') as HTMLElement | null;
+    const width = area?.clientWidth ?? this.node.clientWidth;
+    return width > 320 ? Math.min(1200, width - 160) : 640;
   }
 
   private actions(answer: Answer): Widget {

@@ -34,6 +34,12 @@ export async function startJupyterLab(options: JupyterLabOptions): Promise<Jupyt
   for (const dir of ['settings', 'workspaces', 'runtime', 'config', 'data']) mkdirSync(join(base, dir));
   for (const [name, content] of Object.entries(options.files ?? {}))
     writeFileSync(join(rootDir, name), content);
+  // No "Jupyter news?" prompt over the screenshots.
+  mkdirSync(join(base, 'config', 'labconfig'));
+  writeFileSync(
+    join(base, 'config', 'labconfig', 'page_config.json'),
+    JSON.stringify({ disabledExtensions: { '@jupyterlab/apputils-extension:announcements': true } }),
+  );
   const port = await freePort();
   const token = randomBytes(16).toString('hex');
   const env: NodeJS.ProcessEnv = {

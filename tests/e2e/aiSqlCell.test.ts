@@ -1,0 +1,276 @@
+// The AI SQL cell as a user meets it, against the real assistant API on a seeded lakehouse:
+// insert (toolbar, palette command, shortcut), ask a public-set question, see the SQL, the right
+// rows and a chart drawn as SVG; edit the SQL and re-run; follow-ups; save, reload, outputs
+// still there; nbconvert shows the table; error paths (empty question, hostile SQL, the
+// assistant down and back) each show a clear message in the cell and break nothing else.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openLab, runCommand } from './support/browser.js';
+import { ensureSetUp } from './support/ensureSetUp.js';
+import { type JupyterLab, startJupyterLab } from './support/jupyterLab.js';
+import { makeWorkDir, type Service, seedLakehouse, startAssistant } from './support/lakehouseStack.js';
+import {
+  aiCells,
+  answerColumns,
+  answerRows,
+  askInCell,
+  notebookFile,
+  saveNotebook,
+  waitForKernelIdle,
+  waitForNotebook,
+} from './support/notebook.js';
+import { REPO_ROOT, SCREENSHOTS_DIR, VENV_DIR } from './support/paths.js';
+
+const TOKEN = 'e2e-assistant-token';
+const NOTEBOOK = 'ai-sql.ipynb';
+const PUBLIC_SET = JSON.parse(
+  readFileSync(join(REPO_ROOT, '..', 'shared', 'nl2sql_public.json'), 'utf8'),
+) as {
+  cases: { id: string; q: string; gold: string[]; followup?: string }[];
+};
+const caseOf = (id: string) => PUBLIC_SET.cases.find((c) => c.id === id)!;
+
+describe('the AI SQL cell', () => {
+  const work = makeWorkDir('ai');
+  let assistant: Service;
+  let lab: JupyterLab;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    ensureSetUp();
+    seedLakehouse(join(work.dir, 'lakehouse'));
+    assistant = await startAssistant({
+      lakehouseDir: join(work.dir, 'lakehouse'),
+      logDir: work.dir,
+      token: TOKEN,
+    });
+    lab = await startJupyterLab({
+      assistantUrl: assistant.url,
+      apiToken: TOKEN,
+      files: { [NOTEBOOK]: notebookFile([{ cell_type: 'markdown', source: '# AI SQL' }]) },
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await openLab(page, lab.labUrl(NOTEBOOK));
+    await waitForNotebook(page);
+    await waitForKernelIdle(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await lab?.stop();
+    await assistant?.stop();
+    work.remove();
+  });
+
+  /** Gold rows of a public-set case, straight from the assistant API (not through the UI). */
+  async function goldRows(sql: string): Promise<Record<string, unknown>[]> {
+    const response = await fetch(`${assistant.url}/api/sql`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sql }),
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { rows: Record<string, unknown>[] }).rows;
+  }
+
+  async function answerOf(cell: Locator): Promise<Locator> {
+    const answer = cell.locator('.rtl-Answer');
+    await answer.locator('.rtl-AnswerTable table, .rtl-Answer-error').first().waitFor({ timeout: 60_000 });
+    return answer;
+  }
+
+  it('inserts an AI SQL cell from the notebook toolbar', async () => {
+    const button = page.locator('.jp-NotebookPanel-toolbar [data-command="rtlakehouse:insert-ai-sql-cell"]');
+    await button.click();
+    await expect.poll(() => aiCells(page).count()).toBe(1);
+    await expect
+      .poll(() => aiCells(page).first().locator('.rtl-AiSqlBar-badge').textContent())
+      .toBe('AI SQL');
+  });
+
+  it('answers a public-set question with the SQL, the right rows and a chart drawn as SVG', async () => {
+    const { q, gold } = caseOf('p02');
+    const cell = aiCells(page).first();
+    await askInCell(page, cell, q);
+    const answer = await answerOf(cell);
+    const sql = await answer.locator('textarea.rtl-Answer-sql').inputValue();
+    expect(sql).toMatch(/avg\(price \* quantity\)/i);
+    expect(await answer.locator('[data-testid="answer-path"]').textContent()).toBe('planner');
+    const expected = await goldRows(gold[0]!);
+    const rows = await answerRows(answer);
+    expect(rows.map((r) => r[0])).toEqual(expected.map((r) => r['country']));
+    rows.forEach((r, i) => {
+      expect(Number(r[1]!.replace(/,/g, ''))).toBeCloseTo(Number(expected[i]!['avg_order_value']), 3);
+    });
+    expect(await answer.locator('[data-testid="row-count"]').textContent()).toContain(
+      `of ${expected.length}`,
+    );
+    const svg = answer.locator('.rtl-Answer-chart svg.marks');
+    await svg.waitFor({ timeout: 60_000 });
+    expect(await svg.locator('path, rect, line, symbol').count()).toBeGreaterThan(0);
+    await cell.screenshot({ path: join(SCREENSHOTS_DIR, 'ai-sql-cell.png') });
+    // "This is right" records the answer as a verified example.
+    await answer.locator('.rtl-Answer-right').click();
+    await expect
+      .poll(() => answer.locator('[data-testid="feedback-status"]').textContent(), { timeout: 30_000 })
+      .toBe('Recorded as a verified example');
+  });
+
+  it('sorts the table by a column header', async () => {
+    const answer = aiCells(page).first().locator('.rtl-Answer');
+    await answer.locator('.rtl-AnswerTable thead th', { hasText: 'country' }).click();
+    const countries = (await answerRows(answer)).map((r) => r[0]);
+    expect(countries).toEqual([...countries].sort());
+  });
+
+  it('re-runs edited SQL as plain SQL, in the cell', async () => {
+    const cell = aiCells(page).first();
+    const editor = cell.locator('textarea.rtl-Answer-sql');
+    await editor.fill(
+      "SELECT country, count(*) AS purchases FROM silver_events WHERE event_type = 'purchase' GROUP BY country ORDER BY purchases DESC",
+    );
+    await cell.locator('.rtl-Answer-runSql').click();
+    await expect
+      .poll(() => answerColumns(cell.locator('.rtl-Answer')), { timeout: 60_000 })
+      .toEqual(['country', 'purchases']);
+    expect(await cell.locator('.rtl-Answer-explanation').textContent()).toBe('Your SQL');
+  });
+
+  it('answers a follow-up in the conversation of the AI cell above', async () => {
+    const { q, followup } = caseOf('p21');
+    await runCommand(page, 'rtlakehouse:insert-ai-sql-cell');
+    await expect.poll(() => aiCells(page).count()).toBe(2);
+    const first = aiCells(page).nth(1);
+    await askInCell(page, first, q);
+    await answerOf(first);
+    // The keyboard shortcut (Q in command mode) inserts the next one below.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('q');
+    await expect.poll(() => aiCells(page).count()).toBe(3);
+    const second = aiCells(page).nth(2);
+    await askInCell(page, second, followup!);
+    const answer = await answerOf(second);
+    expect(await answer.locator('textarea.rtl-Answer-sql').inputValue()).toMatch(/tablet/);
+    const conversations = await page.evaluate(() => {
+      const g = globalThis as unknown as {
+        jupyterapp: {
+          shell: {
+            currentWidget: {
+              content: {
+                model: { cells: { length: number; get(i: number): { getMetadata(k: string): unknown } } };
+              };
+            };
+          };
+        };
+      };
+      const cells = g.jupyterapp.shell.currentWidget.content.model.cells;
+      return Array.from(
+        { length: cells.length },
+        (_, i) => cells.get(i).getMetadata('rtlakehouse') as { conversationId?: string } | undefined,
+      )
+        .filter(Boolean)
+        .map((m) => m?.conversationId);
+    });
+    expect(conversations[2]).toBe(conversations[1]);
+  });
+
+  it('shows a clear message for an empty question', async () => {
+    await runCommand(page, 'rtlakehouse:insert-ai-sql-cell');
+    const cell = aiCells(page).nth(3);
+    await askInCell(page, cell, '');
+    const error = cell.locator('[data-testid="answer-error"]');
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.textContent()).toContain('Type a question in the cell');
+  });
+
+  it('refuses hostile SQL with a clear message, in the question and in the SQL editor', async () => {
+    const cell = aiCells(page).nth(3);
+    await askInCell(page, cell, 'DROP TABLE silver_events');
+    const error = cell.locator('[data-testid="answer-error"]');
+    await expect
+      .poll(() => error.textContent(), { timeout: 30_000 })
+      .toMatch(/can't answer|not|refused|only SELECT/i);
+    // Edited SQL goes through the same read-only guard.
+    const first = aiCells(page).first();
+    await first.locator('textarea.rtl-Answer-sql').fill("COPY silver_events TO '/tmp/stolen.csv'");
+    await first.locator('.rtl-Answer-runSql').click();
+    const refused = first.locator('[data-testid="answer-error"]');
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.textContent()).toMatch(/SQL_NOT_SELECT|only SELECT/);
+    await cell.screenshot({ path: join(SCREENSHOTS_DIR, 'ai-sql-error.png') });
+    // Nothing else broke: the table is still there and the earlier answers too.
+    expect(await goldRows('SELECT count(*) AS n FROM silver_events')).toEqual([{ n: expect.any(Number) }]);
+    expect(await aiCells(page).nth(1).locator('.rtl-AnswerTable table').count()).toBe(1);
+  });
+
+  it('says the assistant is down, and answers on retry once it is back', async () => {
+    const port = assistant.port;
+    await assistant.stop();
+    const cell = aiCells(page).nth(3);
+    await askInCell(page, cell, caseOf('p13').q);
+    const error = cell.locator('[data-testid="answer-error"]');
+    await expect.poll(() => error.textContent(), { timeout: 30_000 }).toMatch(/not reachable|down/i);
+    assistant = await startAssistant({
+      lakehouseDir: join(work.dir, 'lakehouse'),
+      logDir: work.dir,
+      token: TOKEN,
+      port,
+    });
+    await cell.locator('.rtl-Answer-retry').click();
+    await cell.locator('.rtl-AnswerTable table').waitFor({ timeout: 60_000 });
+  });
+
+  it('keeps the answers in the saved notebook: after a reload they are still there', async () => {
+    await saveNotebook(page);
+    await expect
+      .poll(() => readFileSync(join(lab.rootDir, NOTEBOOK), 'utf8'), { timeout: 30_000 })
+      .toContain('application/vnd.rtlakehouse.answer+json');
+    const saved = JSON.parse(readFileSync(join(lab.rootDir, NOTEBOOK), 'utf8')) as {
+      cells: {
+        cell_type: string;
+        metadata: { rtlakehouse?: { kind: string } };
+        outputs?: { data: Record<string, unknown> }[];
+      }[];
+    };
+    const ai = saved.cells.filter((c) => c.metadata.rtlakehouse?.kind === 'ai-sql');
+    expect(ai.length).toBe(4);
+    expect(ai.every((c) => c.cell_type === 'code')).toBe(true);
+    expect(Object.keys(ai[1]!.outputs![0]!.data)).toEqual(
+      expect.arrayContaining([
+        'application/vnd.rtlakehouse.answer+json',
+        'text/html',
+        'text/plain',
+        'application/vnd.vegalite.v5+json',
+      ]),
+    );
+    await page.reload();
+    await openLab(page, lab.labUrl(NOTEBOOK));
+    await waitForNotebook(page);
+    await expect.poll(() => aiCells(page).count(), { timeout: 60_000 }).toBe(4);
+    await aiCells(page).nth(1).locator('.rtl-AnswerTable table').waitFor({ timeout: 60_000 });
+    await aiCells(page).nth(1).locator('.rtl-Answer-chart svg.marks').waitFor({ timeout: 60_000 });
+  });
+
+  it('exports with `jupyter nbconvert --to html`, tables included', () => {
+    const run = spawnSync(
+      join(VENV_DIR, 'bin', 'jupyter'),
+      ['nbconvert', '--to', 'html', '--stdout', join(lab.rootDir, NOTEBOOK)],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const html = run.stdout;
+    // The answer of "Orders by currency in the last 7 days": its table, rows and SQL.
+    expect(html.includes('<table class="dataframe">')).toBe(true);
+    expect(/<td>(USD|GBP|CAD|EUR)<\/td>/.test(html)).toBe(true);
+    expect(html.includes('Orders by currency in the last 7 days')).toBe(true);
+    expect(/SELECT[\s\S]*FROM silver_events/.test(html)).toBe(true);
+  });
+});
