@@ -148,13 +148,15 @@ export class DuckDbSqlEngine implements SqlEngine {
     await this.refreshIfDue();
     return this.withConnection(async (connection) => {
       const tables = await this.check(connection, sql);
+      const asOf = options.asOfVersions ? await this.timeTravel(options.asOfVersions, sql) : undefined;
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
         connection.interrupt();
       }, limits.timeoutMs);
       try {
-        const result = await this.execute(connection, sql, params, limits, () => timedOut);
+        const result = await this.execute(connection, sql, params, limits, () => timedOut, asOf?.with);
+        for (const [t, v] of Object.entries(asOf?.versions ?? {})) result.versions.set(t, v);
         return {
           ...result,
           elapsedMs: Math.round((performance.now() - started) * 1000) / 1000,
@@ -191,6 +193,7 @@ export class DuckDbSqlEngine implements SqlEngine {
     params: DuckDBValue[] | Record<string, DuckDBValue> | undefined,
     limits: { maxRows: number; countTotal: boolean },
     stopped: () => boolean,
+    timeTravel?: string,
   ): Promise<Omit<QueryResult, 'elapsedMs' | 'tableVersions'> & { versions: Map<string, number> }> {
     const stop = () => {
       if (stopped())
@@ -207,13 +210,16 @@ export class DuckDbSqlEngine implements SqlEngine {
     await connection.run('BEGIN TRANSACTION');
     // Read in the query's own transaction: these are the versions of the views it binds.
     const versions = await readVersions(connection);
+    // Time travel: CTEs named after the tables shadow their views inside the (checked) query.
+    const travel = (text: string) =>
+      timeTravel ? `${timeTravel}\nSELECT * FROM (\n${withoutTrailingTerminators(text)}\n)` : text;
     let prepared: DuckDBPreparedStatement;
     try {
-      prepared = await connection.prepare(canLimit ? limited : sql);
+      prepared = await connection.prepare(travel(canLimit ? limited : sql));
     } catch (e) {
       if (!canLimit) throw e;
       // Report binder errors against the user's own text (or run it when only the wrapper failed).
-      prepared = await connection.prepare(sql);
+      prepared = await connection.prepare(travel(sql));
       canLimit = false;
     }
     if (params) prepared.bind(params);
@@ -237,7 +243,7 @@ export class DuckDbSqlEngine implements SqlEngine {
     let totalRows: number | undefined = truncated ? undefined : seen;
     if (truncated && limits.countTotal) {
       if (canLimit) {
-        const count = await connection.prepare(`SELECT count(*) FROM (\n${body}\n)`);
+        const count = await connection.prepare(travel(`SELECT count(*) FROM (\n${body}\n)`));
         if (params) count.bind(params);
         totalRows = Number((await count.runAndReadAll()).getColumns()[0]![0]);
       } else {
@@ -292,6 +298,51 @@ export class DuckDbSqlEngine implements SqlEngine {
       if (e instanceof QueryError) return { success: false, error: e };
       throw e;
     }
+  }
+
+  /**
+   * The WITH clause that reads `asOf`'s tables at their versions (one CTE per table, named
+   * like its view), and the versions. Throws QueryError QUERY_TIME_TRAVEL for an unknown table
+   * or a version the table does not have.
+   */
+  private async timeTravel(
+    asOf: Readonly<Record<string, number>>,
+    sql: string,
+  ): Promise<{ with: string; versions: Record<string, number> } | undefined> {
+    const ctes: string[] = [];
+    const versions: Record<string, number> = {};
+    for (const [name, version] of Object.entries(asOf)) {
+      if (!this.views.has(name)) {
+        throw new QueryError(
+          'QUERY_TIME_TRAVEL',
+          `cannot read ${name} as of a version: no such lakehouse table`,
+          { sql },
+        );
+      }
+      if (!Number.isInteger(version) || version < 0) {
+        throw new QueryError(
+          'QUERY_TIME_TRAVEL',
+          `version of ${name} must be a non-negative integer, got ${version}`,
+          { sql },
+        );
+      }
+      try {
+        const table = await this.lakehouse.table(name);
+        const snapshot = await table.snapshot({ version });
+        ctes.push(`${quoteIdentifier(name)} AS (${await table.scanSql(snapshot)})`);
+        versions[name] = version;
+      } catch (cause) {
+        throw new QueryError(
+          'QUERY_TIME_TRAVEL',
+          `cannot read ${name} as of version ${version}: ${(cause as Error).message}`,
+          {
+            sql,
+            cause,
+          },
+        );
+      }
+    }
+    return ctes.length === 0 ? undefined : { with: `WITH ${ctes.join(',\n')}`, versions };
   }
 
   private assertAcceptable(sql: string): void {
@@ -579,4 +630,8 @@ function duckDbParams(
   return Object.fromEntries(
     Object.entries(params as Record<string, QueryParam>).map(([k, v]) => [k, duckDbParam(v, sql)]),
   );
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }

@@ -14,6 +14,8 @@ export interface QueryOptions {
   params?: readonly QueryParam[] | Readonly<Record<string, QueryParam>>;
   /** When the result is truncated, also count all rows (costs a second pass). */
   countTotal?: boolean;
+  /** Read these tables as of these Delta versions (time travel); others at their latest. */
+  asOfVersions?: Readonly<Record<string, number>>;
 }
 
 /** A result column: its name and DuckDB type (e.g. `TIMESTAMP WITH TIME ZONE`). */

@@ -529,3 +529,33 @@ describe('lifecycle', () => {
     await own.close();
   });
 });
+
+describe('time travel', () => {
+  it('reads tables as of Delta versions, other tables at their latest', async () => {
+    await write('travel', 'SELECT range AS id FROM range(3)');
+    await write('travel', 'SELECT range AS id FROM range(3, 5)');
+    const latest = await engine.query('SELECT count(*) AS n FROM travel');
+    expect(latest.rows).toEqual([{ n: 5 }]);
+    const old = await engine.query(
+      'WITH x AS (SELECT id FROM travel) SELECT count(*) AS n, max(id) AS top FROM x',
+      {
+        asOfVersions: { travel: 0 },
+      },
+    );
+    expect(old.rows).toEqual([{ n: 3, top: 2 }]);
+    expect(old.tableVersions).toEqual({ travel: 0 });
+    await expect(engine.query('SELECT * FROM travel', { asOfVersions: { travel: 9 } })).rejects.toMatchObject(
+      {
+        code: 'QUERY_TIME_TRAVEL',
+        message: expect.stringMatching(/^cannot read travel as of version 9: .*version does not exist/),
+      },
+    );
+    await expect(engine.query('SELECT 1', { asOfVersions: { nope: 0 } })).rejects.toMatchObject({
+      code: 'QUERY_TIME_TRAVEL',
+      message: 'cannot read nope as of a version: no such lakehouse table',
+    });
+    // Leave the catalogue as the other tests expect it.
+    await fs.rm(writer.tablePath('travel'), { recursive: true, force: true });
+    await engine.refresh();
+  });
+});
