@@ -240,6 +240,50 @@ describe('errors', () => {
   });
 });
 
+describe('malformed input', () => {
+  const junk: unknown[] = [
+    'null',
+    '"a string"',
+    '42',
+    '[]',
+    '{"__proto__": {"polluted": true}}',
+    '{"question": {"nested": [1, 2, {"deep": null}]}, "sql": ["select 1"], "turnId": 7}',
+    '{"question": "\u0000\ud800", "sql": "\u0000", "turnId": ""}',
+    '{"maxRows": 1e309, "timeoutMs": -0, "conversationId": null}',
+    `{"sql": ${JSON.stringify('('.repeat(500))}}`,
+    '\u00ff\u00fe',
+    '{"a":',
+  ];
+
+  it('answers every body route with 4xx, never 5xx, for malformed bodies', async () => {
+    const routes = api.app.routes.filter((r) => r.body);
+    expect(routes.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/api/query', '/api/sql', '/api/feedback', '/api/examples']),
+    );
+    for (const route of routes)
+      for (const body of junk) {
+        const r = await call(api.base, route.path, { method: route.method.toUpperCase(), body });
+        expect(r.status, `${route.path} ${body}`).toBeGreaterThanOrEqual(400);
+        expect(r.status, `${route.path} ${body}`).toBeLessThan(500);
+        expect(ErrorBody.safeParse(r.body).success, `${route.path} ${body}`).toBe(true);
+      }
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it.each([
+    ['/api/tables/%E0%A4%A/history', 400],
+    ['/api/tables/a%00b/history', 400],
+    ['/api/kpis?minutes=1&minutes=2', 400],
+    ['/api/kpis?minutes[]=1', 400],
+    ['/api/tables/silver_events/history?limit=1e3', 200],
+    [`/api/conversations/${'x'.repeat(300)}`, 400],
+  ])('answers %s with %i', async (path, status) => {
+    const r = await call(api.base, path);
+    expect(r.status).toBe(status);
+    if (status >= 400) expect(ErrorBody.safeParse(r.body).success).toBe(true);
+  });
+});
+
 describe('rate limit', () => {
   it('answers 429 with Retry-After past RATE_LIMIT_PER_MIN, per client, on protected routes only', async () => {
     const limited = await startApi({ lake, env: { RATE_LIMIT_PER_MIN: '3' } });
