@@ -157,11 +157,17 @@ describe('the planner path', () => {
     if (!unknown.success) expect(unknown.error.code).toBe('SQL_BIND_ERROR');
   });
 
-  it('refuses time travel the engine cannot do', async () => {
+  it('answers as of an earlier table version (time travel)', async () => {
     const a = await assistant();
-    const result = await a.ask('Orders today', { asOfVersions: { silver_events: 0 } });
-    expect(result.success).toBe(false);
-    if (!result.success) expect(result.error.code).toBe('QUERY_TIME_TRAVEL_UNSUPPORTED');
+    // Version 0 of silver_events is the empty table the pipeline created.
+    const old = await a.ask('How many events are there?', { asOfVersions: { silver_events: 0 } });
+    expect(old.success, old.success ? '' : old.error.reason).toBe(true);
+    if (!old.success) return;
+    expect(old.answer.tableVersions).toEqual({ silver_events: 0 });
+    expect(Object.values(old.answer.rows[0]!)).toEqual([0]);
+    const missing = await a.ask('How many events are there?', { asOfVersions: { silver_events: 10_000 } });
+    expect(missing.success).toBe(false);
+    if (!missing.success) expect(missing.error.code).toBe('QUERY_TIME_TRAVEL');
   });
 
   it('ships seed examples that all run on the lakehouse', async () => {

@@ -222,8 +222,6 @@ class AssistantImpl implements LakehouseAssistant {
       if (e instanceof QueryError) return fail(e.code, e.message);
       throw e;
     }
-    const travel = unsupportedTimeTravel(options.asOfVersions, tables);
-    if (travel) return fail('QUERY_TIME_TRAVEL_UNSUPPORTED', travel);
     const plannerTables: TableSchema[] = tables.map((t) => ({
       name: t.name,
       columns: t.columns.map((c) => ({ name: c.name, type: c.type })),
@@ -539,7 +537,7 @@ class AssistantImpl implements LakehouseAssistant {
   private execute(
     sql: string,
     tables: readonly TableInfo[],
-    options: { maxRows?: number; timeoutMs?: number },
+    options: { maxRows?: number; timeoutMs?: number; asOfVersions?: Record<string, number> },
   ): Promise<QueryOutcome<QueryResult>> {
     const { config, engine } = this.deps;
     let rowsRead = 0;
@@ -548,6 +546,7 @@ class AssistantImpl implements LakehouseAssistant {
       maxRows: options.maxRows ?? config.maxRows,
       timeoutMs: options.timeoutMs ?? config.timeoutMs,
       countTotal: rowsRead <= config.countTotalMaxRows,
+      ...(options.asOfVersions ? { asOfVersions: options.asOfVersions } : {}),
     });
   }
 
@@ -667,16 +666,3 @@ function describeSql(sql: string, tables: readonly TableInfo[]): string {
 }
 
 /** Why `asOf` cannot be honoured (the engine reads current snapshots only), or undefined. */
-function unsupportedTimeTravel(
-  asOf: Record<string, number> | undefined,
-  tables: readonly TableInfo[],
-): string | undefined {
-  if (!asOf) return undefined;
-  const behind = Object.entries(asOf).filter(
-    ([name, version]) => tables.find((t) => t.name === name)?.version !== version,
-  );
-  if (behind.length === 0) return undefined;
-  return `Reading tables as of earlier versions is not supported by the SQL engine yet (asked: ${behind
-    .map(([n, v]) => `${n}@${v}`)
-    .join(', ')}).`;
-}
