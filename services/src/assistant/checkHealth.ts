@@ -1,6 +1,7 @@
-// GET /health: the lakehouse folder is readable, the SQL engine answers `select 1`, and the
-// pipeline runner is reachable. Lakehouse or engine failing: down (503); runner unreachable:
-// degraded (200), since queries still work without it.
+// GET /health: the lakehouse folder is readable, the SQL engine answers `select 1`, the
+// assistant reports its status (when it can), and the pipeline runner is reachable. Lakehouse,
+// engine or assistant failing: down (503); runner unreachable: degraded (200), since queries
+// still work without it.
 import { constants, promises as fs } from 'node:fs';
 import type { Lakehouse, SqlEngine } from '@rt-lakehouse/kernel-helpers';
 import type { z } from 'zod';
@@ -16,6 +17,8 @@ export async function checkHealth(deps: {
   lakehouse: Lakehouse;
   engine: SqlEngine;
   pipelinesStatus: () => Promise<unknown>;
+  /** The assistant's own status (embedder, vector store, LLM and its breaker), when it has one. */
+  assistantStatus?: (() => Promise<unknown>) | undefined;
   startedAt: number;
 }): Promise<Health> {
   const timed = async <T>(work: () => Promise<T>) => {
@@ -23,7 +26,8 @@ export async function checkHealth(deps: {
     const value = await work();
     return { value, ms: Math.round((performance.now() - started) * 1000) / 1000 };
   };
-  const [lakehouse, engine, pipelines] = await Promise.all([
+  const assistantStatus = deps.assistantStatus;
+  const [lakehouse, engine, pipelines, assistant] = await Promise.all([
     timed(() => fs.access(deps.lakehouse.dir, constants.R_OK | constants.X_OK)).then(
       () => ({ status: 'ok' as const, dir: deps.lakehouse.dir }),
       (error: NodeJS.ErrnoException) => ({
@@ -43,17 +47,23 @@ export async function checkHealth(deps: {
       ({ ms }) => ({ status: 'ok' as const, latencyMs: ms }),
       (error: unknown) => ({ status: 'unreachable' as const, reason: unreachableReason(error) }),
     ),
+    assistantStatus
+      ? assistantStatus().then(
+          (value) => ({ status: 'ok' as const, ...(value as Record<string, unknown>) }),
+          (error: Error & { code?: string }) => ({
+            status: 'down' as const,
+            reason: `${error.code ?? 'ERROR'}: ${error.message}`,
+          }),
+        )
+      : undefined,
   ]);
-  const status =
-    lakehouse.status !== 'ok' || engine.status !== 'ok'
-      ? 'down'
-      : pipelines.status !== 'ok'
-        ? 'degraded'
-        : 'ok';
+  const down =
+    lakehouse.status !== 'ok' || engine.status !== 'ok' || (assistant && assistant.status !== 'ok');
+  const status = down ? 'down' : pipelines.status !== 'ok' ? 'degraded' : 'ok';
   return {
     status,
     service: 'assistant',
     uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 100) / 10,
-    checks: { lakehouse, engine, pipelines },
+    checks: { lakehouse, engine, pipelines, ...(assistant ? { assistant } : {}) },
   };
 }

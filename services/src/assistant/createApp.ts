@@ -318,7 +318,7 @@ export function createApp(deps: AssistantAppDeps): AssistantApp {
     method: 'get',
     path: '/health',
     operationId: 'health',
-    summary: 'Dependency checks: lakehouse folder, SQL engine, pipeline runner',
+    summary: 'Dependency checks: lakehouse folder, SQL engine, assistant, pipeline runner',
     tags: ['operations'],
     public: true,
     responses: {
@@ -326,7 +326,12 @@ export function createApp(deps: AssistantAppDeps): AssistantApp {
       503: { description: 'down: the lakehouse or the engine fails', schema: HealthResponse },
     },
     handler: async ({ res }) => {
-      const health = await checkHealth({ ...deps, startedAt });
+      const status = (assistant as { status?: unknown }).status;
+      const health = await checkHealth({
+        ...deps,
+        startedAt,
+        assistantStatus: typeof status === 'function' ? () => status.call(assistant) : undefined,
+      });
       res.status(health.status === 'down' ? 503 : 200).json(health);
     },
   });

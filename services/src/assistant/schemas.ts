@@ -221,6 +221,11 @@ export const HealthResponse = z
     status: z.enum(['ok', 'degraded', 'down']),
     service: z.literal('assistant'),
     uptimeSeconds: z.number(),
-    checks: z.strictObject({ lakehouse: Check, engine: Check, pipelines: Check }),
+    checks: z.strictObject({
+      lakehouse: Check,
+      engine: Check,
+      pipelines: Check,
+      assistant: Check.optional().describe('Embedder, vector store, LLM (and its breaker), knowledge counts'),
+    }),
   })
   .meta({ id: 'Health' });

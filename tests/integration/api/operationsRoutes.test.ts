@@ -85,6 +85,12 @@ describe('GET /health', () => {
     expect(health.checks.lakehouse).toEqual({ status: 'ok', dir: lake.lakehouse.dir });
     expect(health.checks.engine.status).toBe('ok');
     expect(health.checks.pipelines.status).toBe('ok');
+    expect(health.checks.assistant).toMatchObject({
+      status: 'ok',
+      embedder: expect.any(String),
+      vectorStore: expect.stringContaining('memory'),
+      knowledge: { table: expect.any(Number), glossary: expect.any(Number), example: expect.any(Number) },
+    });
   });
 
   it('is degraded, still 200, when the runner is unreachable', async () => {
