@@ -29,6 +29,16 @@ export default defineConfig({
       {
         ...shared,
         test: {
+          name: 'notebooks',
+          include: ['tests/notebooks/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        ...shared,
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 300_000,
