@@ -9,7 +9,7 @@ environment: ``RTL_ASSISTANT_URL`` (http://127.0.0.1:8000) and ``RTL_API_TOKEN``
 
 import json
 import os
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import tornado.iostream
 import tornado.web
@@ -21,6 +21,8 @@ from traitlets.config import Configurable
 
 # Request headers passed on to the assistant (hop-by-hop and Jupyter's own are not).
 FORWARDED_REQUEST_HEADERS = ("Content-Type", "Accept", "Last-Event-ID", "X-Request-Id")
+# Query parameters that are Jupyter's, not the assistant's.
+JUPYTER_QUERY_KEYS = ("token", "_xsrf")
 # Response headers passed back to the browser.
 FORWARDED_RESPONSE_HEADERS = ("Content-Type", "Cache-Control", "Retry-After", "X-Request-Id")
 
@@ -65,7 +67,9 @@ class AssistantProxyHandler(APIHandler):
         self._client_gone = True
 
     def _target(self, path):
-        query = self.request.query
+        # Jupyter's own credentials in the query (?token=, ?_xsrf=) stay here.
+        pairs = [(k, v) for k, v in parse_qsl(self.request.query, keep_blank_values=True) if k not in JUPYTER_QUERY_KEYS]
+        query = urlencode(pairs)
         return f"{self.rtl.assistant_url}/{path}" + (f"?{query}" if query else "")
 
     def _upstream_headers(self):
