@@ -25,7 +25,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 VENV_DIR="${VENV_DIR:-$REPO_ROOT/.venv}"
 STAMP_DIR="$VENV_DIR/.requirements"
-DEFAULT_REQUIREMENTS=(requirements-test.txt)
+DEFAULT_REQUIREMENTS=(requirements-test.txt requirements-jupyter.txt)
 
 die() {
   echo "setup-python: $*" >&2

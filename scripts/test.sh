@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The full test suite, from a clean clone: installs what the tests need (npm packages, the
-# Python venv with the test-only packages, the Kafka broker jars), starts a real Kafka broker
-# on 127.0.0.1, runs the type check, the linter and every test (unit, integration,
-# conformance), stops what it started and ends with one line: `N passed, N failed[, N skipped]`.
+# Python venv with deltalake and JupyterLab, the tslab kernel, chromium, the JupyterLab
+# extension, the Kafka broker jars), starts a real Kafka broker on 127.0.0.1, runs the type
+# check, the linter and every test (unit, integration, conformance, notebooks, e2e, stack),
+# stops what it started and ends with one line: `N passed, N failed[, N skipped]`.
 #
 #   npm test                   everything
 #   npm test -- <vitest args>  pass extra arguments to vitest (e.g. a file filter)
@@ -25,8 +26,24 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-step "Python venv (test-only packages)"
+step "Python venv (deltalake, JupyterLab, jupyter-collaboration)"
 bash scripts/setup-python.sh || { echo "python set-up failed"; echo "0 passed, 1 failed"; exit 1; }
+
+# What the notebook, scheduler, end-to-end and stack tests drive: the tslab kernel registered in
+# the venv, Debian's chromium and the JupyterLab extension built and installed into the venv.
+# Each script is idempotent and quick when nothing changed. A failure is counted and the tests
+# that need the piece fail with their own message.
+step "tslab kernel"
+bash scripts/setup-tslab.sh
+record $? "tslab set-up (scripts/setup-tslab.sh)"
+
+step "browser (chromium)"
+bash scripts/setup-browser.sh
+record $? "browser set-up (scripts/setup-browser.sh)"
+
+step "JupyterLab extension"
+bash extension/build.sh
+record $? "extension build (extension/build.sh)"
 
 started_kafka=""
 cleanup() {
