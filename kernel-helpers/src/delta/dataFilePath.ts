@@ -5,6 +5,7 @@
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 
 function decode(path: string): string {
+  if (!path.includes('%')) return path; // the common case: nothing to decode
   try {
     return decodeURIComponent(path);
   } catch {
@@ -28,7 +29,7 @@ export function resolveDataFilePath(tableRoot: string, path: string): string {
     if (rest.startsWith('//')) rest = rest.slice(2);
     return decode(rest.startsWith('/') ? rest : `/${rest}`);
   }
-  if (SCHEME.test(path)) return path;
+  if (path.includes(':') && SCHEME.test(path)) return path;
   if (path.startsWith('/')) return decode(path);
   return joinPath(tableRoot, decode(path));
 }

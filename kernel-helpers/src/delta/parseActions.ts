@@ -117,7 +117,8 @@ export function addActionsFromColumns(
       modificationTime: num(mtime?.[i]),
       dataChange: dataChange?.[i],
     };
-    const partitionValues = json(pv?.[i]);
+    const rawPv = pv?.[i];
+    const partitionValues = rawPv === '{}' ? {} : json(rawPv); // '{}': unpartitioned, no parse
     if (partitionValues !== undefined) add['partitionValues'] = partitionValues;
     if (stats?.[i] !== null && stats?.[i] !== undefined) add['stats'] = stats[i];
     const t = json(tags?.[i]);
