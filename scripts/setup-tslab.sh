@@ -12,8 +12,9 @@
 # 3. The library built (tsc -b kernel-helpers pipelines): tslab compiles each cell with its own
 #    TypeScript and runs it in Node, so it needs dist/ (JavaScript and .d.ts), not the sources.
 # 4. Types for tslab's resolver: it resolves modules the TypeScript 'node10' way, which ignores
-#    package.json "exports"; when kernel-helpers declares no top-level "types", a one-line
-#    declaration package under node_modules/@types points at dist/index.d.ts.
+#    package.json "exports", so a declaration package under node_modules/@types points
+#    `@rt-lakehouse/kernel-helpers` and `.../notebook` at their dist/*.d.ts (at run time Node
+#    itself resolves them through "exports").
 # 5. The `tslab` kernelspec (display name "TypeScript (tslab)") in .venv/share/jupyter/kernels,
 #    started as `<node> node_modules/tslab/bin/tslab kernel` with absolute paths; rewritten
 #    only when it changed.
@@ -52,17 +53,13 @@ say "tslab $("$NODE" -p "require('tslab/package.json').version") (zeromq binding
 # 3. The library's JavaScript and declarations
 "$NODE" node_modules/typescript/bin/tsc -b kernel-helpers pipelines || die "building kernel-helpers and pipelines failed"
 
-# 4. Declarations for tslab's node10 module resolution
+# 4. Declarations for tslab's node10 module resolution (the package root and its notebook entry)
 shim="node_modules/@types/rt-lakehouse__kernel-helpers"
-if "$NODE" -e "process.exit(require('./kernel-helpers/package.json').types ? 0 : 1)"; then
-  rm -rf "$shim"
-else
-  mkdir -p "$shim"
-  printf '%s\n' \
-    '// Written by scripts/setup-tslab.sh: tslab resolves modules the node10 way (no "exports").' \
-    "export * from '../../@rt-lakehouse/kernel-helpers/dist/index.js';" >"$shim/index.d.ts"
-  printf '{ "name": "@types/rt-lakehouse__kernel-helpers", "version": "0.0.0", "types": "index.d.ts" }\n' >"$shim/package.json"
-fi
+mkdir -p "$shim"
+header='// Written by scripts/setup-tslab.sh: tslab resolves modules the node10 way (no "exports").'
+printf '%s\n%s\n' "$header" "export * from '../../@rt-lakehouse/kernel-helpers/dist/index.js';" >"$shim/index.d.ts"
+printf '%s\n%s\n' "$header" "export * from '../../@rt-lakehouse/kernel-helpers/dist/notebook/index.js';" >"$shim/notebook.d.ts"
+printf '{ "name": "@types/rt-lakehouse__kernel-helpers", "version": "0.0.0", "types": "index.d.ts" }\n' >"$shim/package.json"
 
 # 5. The kernelspec
 kernel_dir="$VENV_DIR/share/jupyter/kernels/tslab"

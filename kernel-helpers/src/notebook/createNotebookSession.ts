@@ -39,6 +39,7 @@ import { MIME_TYPES } from './MIME_TYPES.js';
 import type { MimeBundle } from './MimeBundle.js';
 import { NotebookError } from './NotebookError.js';
 import { type NotebookConfig, notebookConfigFromEnv } from './notebookConfigFromEnv.js';
+import { querySnapshot } from './querySnapshot.js';
 import type { SessionContext } from './SessionContext.js';
 import { tableBundle } from './tableBundle.js';
 import { withSummary } from './withSummary.js';
@@ -58,7 +59,12 @@ export interface NotebookSessionOptions {
   medallion?: MedallionFactory;
 }
 
+/** Time travel: every table as of an instant (ISO 8601), or the named tables at Delta versions. */
+export type AsOf = string | Record<string, number>;
+
 export interface SqlCallOptions extends QueryOptions {
+  /** Read the tables as of this instant or these versions (tables not named: latest). */
+  asOf?: AsOf;
   /** A heading above the table. */
   title?: string;
   /** Also draw the chart chooseChart picks for the result. */
@@ -280,8 +286,20 @@ export function createNotebookSession(options: NotebookSessionOptions = {}): Not
   const sql = (query: string, callOptions: SqlCallOptions = {}) =>
     guarded({ action: 'sql()', sql: query }, async () => {
       const { engine } = await ctx.open();
-      const { title, chart: withChart, display, ...queryOptions } = callOptions;
-      const result = await engine.query(query, { countTotal: true, ...queryOptions });
+      const { title, chart: withChart, display, asOf, ...queryOptions } = callOptions;
+      const result =
+        asOf === undefined
+          ? await engine.query(query, { countTotal: true, ...queryOptions })
+          : await querySnapshot(
+              (await ctx.open()).lakehouse,
+              await (await ctx.open()).lakehouse.tableNames(),
+              async (name, table) =>
+                typeof asOf === 'string'
+                  ? table.snapshot({ timestamp: asOf })
+                  : table.snapshot(asOf[name] === undefined ? {} : { version: asOf[name] }),
+              query,
+              { maxRows: queryOptions.maxRows ?? getConfig().maxRows },
+            );
       if (display !== false) {
         ctx.display(tableBundle(result, { ...(title ? { title } : {}), footnote: footnoteOf(result) }));
         if (withChart) {

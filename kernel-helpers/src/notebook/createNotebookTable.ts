@@ -92,9 +92,8 @@ export function createNotebookTable(ctx: SessionContext, name: string): Notebook
           const s = await snapshot();
           const result = await querySnapshot(
             (await ctx.open()).lakehouse,
-            name,
-            await delta(),
-            s,
+            [name],
+            async () => s,
             `SELECT * FROM ${quoteIdent(name)} LIMIT ${Math.max(0, Math.floor(limit))}`,
             { maxRows: Math.max(1, Math.floor(limit)) },
           );
@@ -103,7 +102,7 @@ export function createNotebookTable(ctx: SessionContext, name: string): Notebook
       sql: (query, options = {}) =>
         guarded({ ...context(`at(${label}).sql()`), sql: query }, async () => {
           const s = await snapshot();
-          const result = await querySnapshot((await ctx.open()).lakehouse, name, await delta(), s, query, {
+          const result = await querySnapshot((await ctx.open()).lakehouse, [name], async () => s, query, {
             maxRows: options.maxRows ?? ctx.config().maxRows,
           });
           return showResult(result, `${name} at version ${s.version}`);

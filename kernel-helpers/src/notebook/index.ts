@@ -13,6 +13,7 @@ export type { NotebookProducer, ProducerStartOptions, ProducerStatus } from './c
 export {
   type AskCallOptions,
   type AskHelper,
+  type AsOf,
   type ChartCallOptions,
   type ChartSource,
   createNotebookSession,
@@ -44,15 +45,10 @@ export {
 } from './KpiWidgetConfig.js';
 export { formatKpi, kpiBundle, kpiLevel } from './kpiBundle.js';
 export { kpiSnapshotFromWindows } from './kpiSnapshotFromWindows.js';
-export { lakehouse } from './lakehouse.js';
+export { lakehouse, sql } from './lakehouse.js';
 export { MIME_TYPES } from './MIME_TYPES.js';
 export type { MimeBundle } from './MimeBundle.js';
 export { formatErrorDescription, NotebookError } from './NotebookError.js';
 export { type NotebookConfig, notebookConfigFromEnv } from './notebookConfigFromEnv.js';
-export {
-  SCHEDULE_INTERVAL,
-  type ScheduleInfo,
-  type ScheduleRequest,
-  scheduleRequestSchema,
-} from './ScheduleRequest.js';
+export { type ScheduleInfo, type ScheduleRequest, scheduleRequestSchema } from './ScheduleRequest.js';
 export { type TableBundleOptions, type TableInput, tableBundle } from './tableBundle.js';

@@ -7,3 +7,9 @@ import { createNotebookSession, type NotebookSession } from './createNotebookSes
  * `const { sql, ask, chart, kpis, table, producer, pipelines, schedule } = lakehouse;`
  */
 export const lakehouse: NotebookSession = createNotebookSession();
+
+/**
+ * `lakehouse.sql` as a named export: `import { sql } from '@rt-lakehouse/kernel-helpers/notebook'`
+ * (what the scheduler's rewritten AI SQL cells call, with `{ asOf }` when the cell pinned one).
+ */
+export const sql: NotebookSession['sql'] = (query, options) => lakehouse.sql(query, options);

@@ -1,6 +1,6 @@
-// Time travel in SQL: a read-only SELECT over one table as of an older snapshot. The query is
-// checked by the same guard as the engine's (one SELECT, this table only, no file access), then
-// runs on a private connection where the table's name is a temporary view of that snapshot.
+// Time travel in SQL: a read-only SELECT over tables as of older snapshots. The query is checked
+// by the same guard as the engine's (one SELECT over lakehouse tables, no file access), then runs
+// on a private connection where each table it reads is a temporary view of the chosen snapshot.
 import type { DeltaTable } from '../delta/DeltaTable.js';
 import type { Snapshot } from '../delta/Snapshot.js';
 import { quoteIdent } from '../delta/schema.js';
@@ -10,15 +10,18 @@ import type { Lakehouse } from '../engine/Lakehouse.js';
 import type { QueryResult } from '../engine/SqlEngine.js';
 import { QueryError } from '../errors.js';
 
+/** The snapshot to read for each table a query uses. */
+export type SnapshotChooser = (name: string, table: DeltaTable) => Promise<Snapshot>;
+
 /**
- * Runs `sql`, in which `name` means `table` at `snapshot`, returning at most `maxRows` rows.
+ * Runs `sql` over `tables` (the names it may read), each table it reads as of the snapshot
+ * `choose` picks, returning at most `maxRows` rows.
  * @throws QueryError with the guard's SQL_* code, or QUERY_FAILED when DuckDB fails.
  */
 export async function querySnapshot(
   lakehouse: Lakehouse,
-  name: string,
-  table: DeltaTable,
-  snapshot: Snapshot,
+  tables: readonly string[],
+  choose: SnapshotChooser,
   sql: string,
   options: { maxRows: number },
 ): Promise<QueryResult> {
@@ -27,13 +30,19 @@ export async function querySnapshot(
   try {
     const serialized = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
     const tree = JSON.parse(String(serialized.getRows()[0]?.[0] ?? '{}')) as unknown;
-    const verdict = guardSql({ sql, statementCount: undefined, tree }, { tables: [name] });
+    const verdict = guardSql({ sql, statementCount: undefined, tree }, { tables });
     if (!verdict.success) throw new QueryError(verdict.error.code, verdict.error.message, { sql });
-    const scan = await table.scanSql(snapshot);
+    const versions: Record<string, number> = {};
+    for (const used of verdict.data.tables) {
+      const name = tables.find((t) => t.toLowerCase() === used.toLowerCase()) ?? used;
+      const table = await lakehouse.table(name);
+      const snapshot = await choose(name, table);
+      versions[name] = snapshot.version;
+      await connection.run(`CREATE TEMP VIEW ${quoteIdent(name)} AS ${await table.scanSql(snapshot)}`);
+    }
     const body = sql.trim().replace(/;+\s*$/, '');
     let reader: Awaited<ReturnType<typeof connection.runAndReadAll>>;
     try {
-      await connection.run(`CREATE TEMP VIEW ${quoteIdent(name)} AS ${scan}`);
       reader = await connection.runAndReadAll(`SELECT * FROM (\n${body}\n) LIMIT ${options.maxRows + 1}`);
     } catch (cause) {
       throw new QueryError('QUERY_FAILED', (cause as Error).message, { sql, cause });
@@ -52,7 +61,7 @@ export async function querySnapshot(
       truncated,
       totalRows: truncated ? undefined : rows.length,
       elapsedMs: performance.now() - started,
-      tableVersions: { [name]: snapshot.version },
+      tableVersions: versions,
     };
   } finally {
     connection.closeSync();

@@ -1,0 +1,211 @@
+// The starter notebooks, executed top to bottom on the real tslab kernel through Jupyter
+// (nbconvert, as a headless or scheduled run does), in the embedded mode (no Kafka, no
+// services): the quick start on an empty lakehouse, the others on a seeded one. Asserts on the
+// executed .ipynb: no error or stderr output, tables with rows, charts, KPI widgets, answers.
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Lakehouse } from '@rt-lakehouse/kernel-helpers';
+import { seedLakehouse } from '@rt-lakehouse/pipelines';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  executeNotebook,
+  joined,
+  NOTEBOOKS_DIR,
+  type Notebook,
+  outputsOf,
+  REPO_ROOT,
+} from './executeNotebook.js';
+
+const starters = [
+  '01_quick_start.ipynb',
+  '02_ai_sql.ipynb',
+  '03_pipelines_and_delta.ipynb',
+  '04_monitoring.ipynb',
+  '05_scheduled_report.ipynb',
+];
+
+let workDir: string;
+let seededDir: string;
+let freshDir: string;
+
+/** The kernel's environment: embedded mode, and no service of this machine answering. */
+const kernelEnv = (dir: string) => ({
+  LAKEHOUSE_DIR: dir,
+  KAFKA_BROKERS: '',
+  PIPELINES_URL: 'http://127.0.0.1:9',
+  SCHEDULER_URL: 'http://127.0.0.1:9',
+});
+
+beforeAll(async () => {
+  // Jupyter and the tslab kernelspec in .venv, the library built for the kernel.
+  execFileSync('bash', [path.join(REPO_ROOT, 'scripts/setup-tslab.sh')], { stdio: 'inherit' });
+  workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rtl-notebooks-'));
+  seededDir = path.join(workDir, 'seeded');
+  freshDir = path.join(workDir, 'fresh');
+  await fs.mkdir(freshDir);
+  const lakehouse = await Lakehouse.open({ dir: seededDir });
+  try {
+    await seedLakehouse({ lakehouse, events: 20_000, days: 2, seed: 7 });
+  } finally {
+    lakehouse.close();
+  }
+});
+
+afterAll(async () => {
+  if (workDir) await fs.rm(workDir, { recursive: true, force: true });
+});
+
+function expectClean(nb: Notebook) {
+  const o = outputsOf(nb);
+  expect(o.errors).toEqual([]);
+  expect(o.stderr).toEqual([]);
+  expect(o.withoutText).toEqual([]);
+  return o;
+}
+
+describe('starter notebooks on the tslab kernel', () => {
+  it('every starter is a tslab notebook, and the list is what these tests run', async () => {
+    const files = (await fs.readdir(NOTEBOOKS_DIR)).filter((f) => f.endsWith('.ipynb'));
+    expect(files.sort()).toEqual(starters);
+    for (const f of files) {
+      const nb = JSON.parse(await fs.readFile(path.join(NOTEBOOKS_DIR, f), 'utf8')) as Notebook;
+      expect((nb.metadata['kernelspec'] as { name: string }).name).toBe('tslab');
+      expect(nb.cells.every((c) => (c.outputs ?? []).length === 0)).toBe(true);
+    }
+  });
+
+  it('01 quick start: streams into an empty lakehouse, queries, charts, KPIs and an answer', async () => {
+    const o = expectClean(
+      await executeNotebook('01_quick_start.ipynb', { env: kernelEnv(freshDir), workDir }),
+    );
+    expect(o.tables.filter((n) => n > 0).length).toBeGreaterThanOrEqual(4);
+    expect(o.charts.length).toBeGreaterThanOrEqual(1);
+    expect(o.kpis).toEqual([expect.objectContaining({ minutes: 15 })]);
+    expect(o.answers).toHaveLength(1);
+    // The stream landed: every layer has rows.
+    const names = (await fs.readdir(path.join(freshDir, 'delta'))).sort();
+    expect(names).toEqual(['bronze_events', 'gold_kpis', 'quarantine_events', 'silver_events']);
+  });
+
+  it('02 AI SQL: every AI cell answers on the kernel, with SQL, rows and charts', async () => {
+    const source = JSON.parse(
+      await fs.readFile(path.join(NOTEBOOKS_DIR, '02_ai_sql.ipynb'), 'utf8'),
+    ) as Notebook;
+    const nb = await executeNotebook('02_ai_sql.ipynb', { env: kernelEnv(seededDir), workDir });
+    const o = expectClean(nb);
+    const aiCells = nb.cells.filter(
+      (c) => (c.metadata['rtlakehouse'] as { kind?: string } | undefined)?.kind === 'ai-sql',
+    );
+    expect(aiCells.length).toBe(
+      source.cells.filter(
+        (c) => (c.metadata['rtlakehouse'] as { kind?: string } | undefined)?.kind === 'ai-sql',
+      ).length,
+    );
+    expect(aiCells.length).toBeGreaterThanOrEqual(12);
+    for (const cell of aiCells) {
+      const payloads = (cell.outputs ?? []).map(
+        (out) => out.data?.['application/vnd.rtlakehouse.answer+json'],
+      );
+      expect(payloads.filter(Boolean), joined(cell.source)).toHaveLength(1);
+    }
+    expect(o.answers.every((a) => a.kind === 'answer' && a.answer.sql.length > 0)).toBe(true);
+    expect(o.answers.filter((a) => a.answer.rowCount > 0).length).toBeGreaterThanOrEqual(12);
+    expect(o.charts.length).toBeGreaterThanOrEqual(10);
+    // The unanswerable question reads as what failed, why and what to try.
+    expect(o.stdout.join('')).toMatch(/ask\(\) could not answer[\s\S]*UNANSWERABLE[\s\S]*next:/);
+  });
+
+  it('03 pipelines and Delta: history, time travel, OPTIMIZE, VACUUM and a custom pipeline, exactly once', async () => {
+    const o = expectClean(
+      await executeNotebook('03_pipelines_and_delta.ipynb', { env: kernelEnv(seededDir), workDir }),
+    );
+    const text = o.texts.join('\n');
+    expect(text).toContain('History of silver_events');
+    expect(text).toMatch(/silver_events at version \d+/);
+    expect(text).toContain('OPTIMIZE silver_events');
+    expect(text).toContain('VACUUM silver_events (dry run');
+    expect(text).toContain('History of big_orders');
+    expect(o.tables.filter((n) => n > 0).length).toBeGreaterThanOrEqual(8);
+    expect(o.charts.length).toBeGreaterThanOrEqual(1);
+    // The second run of the custom pipeline read nothing: its status shows 0 rows in.
+    const runs = o.texts.filter((t) => t.startsWith('Pipeline big_orders'));
+    expect(runs).toHaveLength(2);
+    expect(runs[1]).toMatch(/big_orders\s+kernel\s+stopped\s+0\s+0\s+0/);
+  });
+
+  it('04 monitoring: lag, freshness, quality with nothing unaccounted, alerts and a KPI widget', async () => {
+    const o = expectClean(
+      await executeNotebook('04_monitoring.ipynb', { env: kernelEnv(seededDir), workDir }),
+    );
+    const text = o.texts.join('\n');
+    expect(text).toContain('Quarantined records by reason');
+    expect(text).toContain('Alert rules');
+    expect(text).toMatch(/unaccounted\n[-\s]+\n\s*\d+\s+\d+\s+\d+\s+0\n/);
+    expect(o.kpis).toEqual([expect.objectContaining({ minutes: 60, metrics: expect.any(Array) })]);
+    expect(o.charts.length).toBeGreaterThanOrEqual(1);
+    expect(o.tables.filter((n) => n > 0).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('05 scheduled report: defaults, with a tagged parameters cell', async () => {
+    const source = JSON.parse(
+      await fs.readFile(path.join(NOTEBOOKS_DIR, '05_scheduled_report.ipynb'), 'utf8'),
+    ) as Notebook;
+    const tagged = source.cells.filter((c) =>
+      ((c.metadata['tags'] as string[]) ?? []).includes('parameters'),
+    );
+    expect(tagged).toHaveLength(1);
+    expect(joined(tagged[0]!.source)).toMatch(/^let hours = 24;$/m);
+    const o = expectClean(
+      await executeNotebook('05_scheduled_report.ipynb', { env: kernelEnv(seededDir), workDir }),
+    );
+    expect(o.charts.length).toBeGreaterThanOrEqual(2);
+    expect(o.tables.filter((n) => n > 0).length).toBeGreaterThanOrEqual(4);
+    expect(o.texts.join('\n')).toContain('Report for the last 24 hours');
+  });
+
+  it("05 scheduled report as the scheduler runs it: injected parameters and an AI cell's saved SQL", async () => {
+    const nb = JSON.parse(
+      await fs.readFile(path.join(NOTEBOOKS_DIR, '05_scheduled_report.ipynb'), 'utf8'),
+    ) as Notebook;
+    const at = nb.cells.findIndex((c) => ((c.metadata['tags'] as string[]) ?? []).includes('parameters'));
+    nb.cells.splice(
+      at + 1,
+      0,
+      {
+        cell_type: 'code',
+        metadata: { tags: ['injected-parameters'] },
+        source: 'hours = 48;\ntopN = 3;\nvoid 0;\n',
+        outputs: [],
+      },
+      {
+        cell_type: 'code',
+        metadata: { rtlakehouse: { kind: 'ai-sql', question: 'Orders by country', sql: 'SELECT 1' } },
+        source:
+          "import { sql as rtlakehouseSavedSql } from '@rt-lakehouse/kernel-helpers/notebook';\n" +
+          'await rtlakehouseSavedSql("SELECT country, count(*) AS orders FROM silver_events WHERE event_type = \'purchase\' GROUP BY country", { asOf: { silver_events: 2 } });\n',
+        outputs: [],
+      },
+    );
+    for (const c of nb.cells) {
+      if (c.cell_type !== 'code') continue;
+      (c as Cell & { execution_count?: null }).execution_count = null;
+      c.outputs = [];
+    }
+    const o = expectClean(
+      await executeNotebook({ name: 'scheduled.ipynb', content: nb }, { env: kernelEnv(seededDir), workDir }),
+    );
+    const text = o.texts.join('\n');
+    expect(text).toContain('Report for the last 48 hours');
+    expect(text).toContain('Top 3 products by revenue');
+    expect(text).toMatch(/silver_events@v2/);
+  });
+
+  it('the runs left notebooks/ as it was: only the five starters, still without outputs', async () => {
+    const entries = (await fs.readdir(NOTEBOOKS_DIR)).sort();
+    expect(entries).toEqual(starters);
+  });
+});
+
+type Cell = Notebook['cells'][number];
