@@ -9,6 +9,10 @@ import { replayQuarantine, seedLakehouse, TABLES } from '@rt-lakehouse/pipelines
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { answerJson } from '../assistant/answerJson.js';
 import { createJsonLogger } from '../jsonLogger.js';
+import { runStack } from '../stack/runStack.js';
+import { STACK_MODES, stackConfigFromEnv } from '../stack/stackConfig.js';
+import { stackStatus } from '../stack/stackStatus.js';
+import { stopStack } from '../stack/stopStack.js';
 
 const integer = (name: string) => (value: string) => {
   const n = Number(value);
@@ -198,16 +202,70 @@ program
     }
   });
 
+/** The stack's settings, with the global --dir applied. */
+function stackConfig() {
+  const dir = program.opts<{ dir?: string }>().dir;
+  return stackConfigFromEnv(dir === undefined ? process.env : { ...process.env, LAKEHOUSE_DIR: dir });
+}
+
+program
+  .command('up')
+  .description(
+    'start the whole stack in the foreground: pipelines, producer, assistant API, scheduler, JupyterLab (Ctrl-C stops it)',
+  )
+  .addOption(
+    new Option('--mode <mode>', 'docker, kafka, embedded or auto (default: $LAKEHOUSE_MODE or auto)').choices(
+      [...STACK_MODES],
+    ),
+  )
+  .option('--embedded', 'the embedded mode: no broker, the producer feeds the pipelines in process')
+  .option('--no-local-kafka', 'never start the local Kafka broker (embedded unless KAFKA_BROKERS is set)')
+  .option('--no-jupyter', 'leave JupyterLab out')
+  .option('--no-browser', 'do not open a browser')
+  .action(
+    async (opts: {
+      mode?: string;
+      embedded?: boolean;
+      localKafka: boolean;
+      jupyter: boolean;
+      browser: boolean;
+    }) => {
+      const dir = program.opts<{ dir?: string }>().dir;
+      const env: Record<string, string | undefined> = { ...process.env };
+      if (dir !== undefined) env['LAKEHOUSE_DIR'] = dir;
+      if (opts.mode !== undefined) env['LAKEHOUSE_MODE'] = opts.mode;
+      if (opts.embedded) env['LAKEHOUSE_MODE'] = 'embedded';
+      if (!opts.localKafka) env['LAKEHOUSE_LOCAL_KAFKA'] = '0';
+      if (!opts.jupyter) env['LAKEHOUSE_JUPYTER'] = '0';
+      if (!opts.browser) env['LAKEHOUSE_NO_BROWSER'] = '1';
+      const config = stackConfigFromEnv(env);
+      process.exitCode = await runStack({ config, interactive: process.stdout.isTTY === true });
+    },
+  );
+
+program
+  .command('down')
+  .description('stop the stack that `lakehouse up` runs (from any terminal)')
+  .action(async () => {
+    process.exitCode = await stopStack({ config: stackConfig() });
+  });
+
 program
   .command('status')
-  .description('pipelines (from the runner at --pipelines-url) and table versions')
+  .description('the stack (mode, services, health), the pipelines (state, lag, freshness) and table versions')
   .option(
     '--pipelines-url <url>',
-    'the pipeline runner status endpoint',
-    process.env['PIPELINES_URL'] ?? 'http://127.0.0.1:8010',
+    "the pipeline runner status endpoint (default: the running stack's, else $PIPELINES_URL or http://127.0.0.1:8010)",
   )
   .option('--json', 'print as JSON')
-  .action(async (opts: { pipelinesUrl: string; json?: boolean }) => {
+  .action(async (opts: { pipelinesUrl?: string; json?: boolean }) => {
+    const stack = await stackStatus(stackConfig());
+    const stackPipelines = stack.services.find((s) => s.name === 'pipelines' || s.name === 'embedded')?.url;
+    const pipelinesUrl =
+      opts.pipelinesUrl ??
+      (stackPipelines ? new URL(stackPipelines).origin : undefined) ??
+      process.env['PIPELINES_URL'] ??
+      'http://127.0.0.1:8010';
     const lakehouse = await openLakehouse();
     const tables: Record<string, { version: number; files: number; rows: number | undefined }> = {};
     for (const name of await lakehouse.tableNames()) {
@@ -222,16 +280,31 @@ program
     lakehouse.close();
     let pipelines: unknown = 'not reachable';
     try {
-      const response = await fetch(new URL('/status', opts.pipelinesUrl), {
+      const response = await fetch(new URL('/status', pipelinesUrl), {
         signal: AbortSignal.timeout(2_000),
       });
       pipelines = ((await response.json()) as { pipelines: unknown }).pipelines;
     } catch {
       // The runner may not be up: table versions are still worth showing.
     }
-    if (opts.json) console.log(JSON.stringify({ lakehouse: lakehouse.dir, tables, pipelines }));
+    if (opts.json) console.log(JSON.stringify({ lakehouse: lakehouse.dir, stack, tables, pipelines }));
     else {
       console.log(`lakehouse ${lakehouse.dir}`);
+      if (stack.running) {
+        console.log(
+          `stack: ${stack.mode} (${stack.modeReason}), lakehouse up pid ${stack.pid}, since ${stack.startedAt}${stack.kafka ? `, kafka ${stack.kafka.brokers}${stack.kafka.local ? ' (local broker)' : ''}` : ''}`,
+        );
+        console.table(
+          stack.services.map((s) => ({
+            service: s.name,
+            state: s.state,
+            pid: s.pid ?? '',
+            health: s.health,
+            restarts: s.restarts,
+            url: s.url ?? '',
+          })),
+        );
+      } else console.log('stack: not running (`./start.sh` or `lakehouse up` starts it)');
       console.table(tables);
       if (Array.isArray(pipelines)) {
         console.table(
@@ -252,7 +325,7 @@ program
             freshnessMs: p.lastBatch?.freshnessMs ?? '',
           })),
         );
-      } else console.log(`pipelines: ${String(pipelines)} (${opts.pipelinesUrl})`);
+      } else console.log(`pipelines: ${String(pipelines)} (${pipelinesUrl})`);
     }
   });
 

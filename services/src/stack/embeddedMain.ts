@@ -1,0 +1,110 @@
+// The embedded mode's data plane in one process (what `lakehouse up` starts when there is no
+// broker): the producer service sends into an in-process stream that the Bronze pipeline reads,
+// then Silver and Gold as usual — same tables, same status server (/health, /status, /metrics on
+// PIPELINES_PORT) as the Kafka-mode pipeline runner.
+//
+// Stopping (SIGINT/SIGTERM): the producer stops and settles its sends, Bronze drains what is
+// still in memory (the stream lives in this process only), then every pipeline commits its batch
+// in progress and stops. The next start continues from the tables: a stream of its own name per
+// run, so Bronze's recorded positions of an earlier run never make it skip records.
+import { ConfigError, Lakehouse, MemoryStreamSource } from '@rt-lakehouse/kernel-helpers';
+import { bronzePipeline, goldPipeline, silverPipeline } from '@rt-lakehouse/pipelines';
+import { Registry } from 'prom-client';
+import { createJsonLogger } from '../jsonLogger.js';
+import { createPipelineService } from '../pipelines/createPipelineService.js';
+import { pipelineServiceConfigFromEnv } from '../pipelines/pipelineServiceConfig.js';
+import { type StatusServer, startStatusServer } from '../pipelines/statusServer.js';
+import { createProducerService } from '../producer/createProducerService.js';
+import { producerConfigFromEnv } from '../producer/producerConfigFromEnv.js';
+import { memoryKafkaClient } from './memoryKafkaClient.js';
+
+/** How long a stop waits for Bronze to take what the producer already sent. */
+const DRAIN_TIMEOUT_MS = 20_000;
+
+const logger = createJsonLogger({ service: 'embedded' });
+let settings: {
+  pipelines: ReturnType<typeof pipelineServiceConfigFromEnv>;
+  producer: ReturnType<typeof producerConfigFromEnv>;
+};
+try {
+  settings = { pipelines: pipelineServiceConfigFromEnv(), producer: producerConfigFromEnv() };
+} catch (error) {
+  logger.error(error instanceof ConfigError ? error.message : 'invalid settings', { error });
+  process.exit(2);
+}
+const config = settings.pipelines;
+const lakehouse = await Lakehouse.open({ dir: config.LAKEHOUSE_DIR, logger });
+const source = new MemoryStreamSource(`embedded-${Date.now().toString(36)}`, 3);
+const producer = createProducerService({
+  config: settings.producer,
+  kafka: memoryKafkaClient(source),
+  logger,
+});
+const registry = new Registry();
+const max = config.PIPELINE_MAX_BATCH_RECORDS;
+const trigger = (maxWaitMs: number) =>
+  max ? { trigger: { kind: 'continuous' as const, maxBatchRecords: max, maxWaitMs } } : {};
+const definitions = config.PIPELINES.map((name) =>
+  name === 'bronze'
+    ? bronzePipeline({ source: () => source, ...trigger(100) })
+    : name === 'silver'
+      ? silverPipeline(trigger(250))
+      : goldPipeline(trigger(250)),
+);
+const service = createPipelineService({
+  lakehouse,
+  logger,
+  registry,
+  definitions: definitions as never,
+  compactEveryMs: config.COMPACT_EVERY_MS,
+});
+
+let server: StatusServer | undefined;
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info('stopping', { signal });
+  const produced = await producer.stop();
+  const bronze = service.runners.find((r) => r.definition.name === 'bronze');
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  while (
+    bronze &&
+    bronze.status().state !== 'failed' &&
+    ((await source.lag()) ?? 0) > 0 &&
+    Date.now() < deadline
+  )
+    await new Promise((r) => setTimeout(r, 50));
+  const left = (await source.lag()) ?? 0;
+  if (left > 0)
+    logger.warn('records the producer sent were not taken by Bronze before the stop', { records: left });
+  await service.stop();
+  await server?.close();
+  lakehouse.close();
+  logger.info('stopped', {
+    produced: produced.sent,
+    notIngested: left,
+    totals: service.status().map((s) => ({ pipeline: s.name, ...s.totals })),
+  });
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+await service.start();
+server =
+  config.PIPELINES_PORT > 0
+    ? await startStatusServer({
+        port: config.PIPELINES_PORT,
+        registry,
+        status: () => ({ mode: 'embedded', pipelines: service.status(), producer: producer.stats() }),
+        healthy: () => service.status().every((s) => s.state !== 'failed'),
+      })
+    : undefined;
+if (!stopping) await producer.start();
+logger.info('embedded stack running', {
+  pipelines: config.PIPELINES,
+  stream: source.topic,
+  port: server?.port,
+  lakehouse: lakehouse.dir,
+});
