@@ -23,6 +23,19 @@ export const alertServiceEnvSchema = alertThresholdsSchema.extend({
   ALERT_WEBHOOK_URL: url
     .optional()
     .describe('POSTed {"type":"rt-lakehouse.alert","alert":{...}} when an alert fires or resolves'),
+  ALERT_WATCH_SERVICES: z
+    .string()
+    .default('pipelines,scheduler')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== '' && x !== 'none'),
+    )
+    .pipe(z.array(z.enum(['pipelines', 'scheduler'])))
+    .describe(
+      'Services whose /health the service-down rule watches (pipelines, scheduler; none: no service)',
+    ),
   SCHEDULER_URL: url
     .default('http://127.0.0.1:8020')
     .describe('The scheduler service (its /health is watched by the service-down rule)'),

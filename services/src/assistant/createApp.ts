@@ -1,20 +1,23 @@
 // The assistant API as an express app built from its dependencies, so tests run it in process:
 // middlewares (request id, access log and metrics, CORS), the routes of the registry (each with
 // its guards and zod validation), 404 for unknown paths, and the one error handler.
-import type {
-  AskOptions,
-  Assistant,
-  Lakehouse,
-  Logger,
-  SqlEngine,
-  TableInfo,
-  Unanswerable,
+import {
+  type AskOptions,
+  type Assistant,
+  alertThresholdsSchema,
+  type Lakehouse,
+  type Logger,
+  type SqlEngine,
+  type TableInfo,
+  type Unanswerable,
 } from '@rt-lakehouse/kernel-helpers';
 import express, { type Express } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
+import type { AlertService } from './AlertService.js';
 import { ApiError } from './ApiError.js';
+import { addAlertRoutes } from './addAlertRoutes.js';
 import { addDocsRoutes } from './addDocsRoutes.js';
 import { answerJson } from './answerJson.js';
 import type { AssistantServiceConfig } from './assistantServiceConfig.js';
@@ -62,6 +65,8 @@ export interface AssistantAppDeps {
   registry: Registry;
   /** Written into the OpenAPI document's info. */
   version?: string;
+  /** The alert monitor behind GET /api/alerts (absent: the route answers `enabled: false`). */
+  alerts?: AlertService | undefined;
 }
 
 export interface AssistantApp extends Express {
@@ -313,6 +318,8 @@ export function createApp(deps: AssistantAppDeps): AssistantApp {
   });
 
   // ------------------------------------------------------------ operations
+
+  addAlertRoutes(registry, deps.alerts, alertThresholdsSchema.parse({}));
 
   registry.add({
     method: 'get',

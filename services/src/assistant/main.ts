@@ -7,26 +7,46 @@ import type { AddressInfo } from 'node:net';
 import { createAssistant, DuckDbSqlEngine, Lakehouse } from '@rt-lakehouse/kernel-helpers';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createJsonLogger } from '../jsonLogger.js';
+import { AlertService } from './AlertService.js';
+import { alertServiceConfigFromEnv } from './alertServiceConfig.js';
+import { createSignalGatherer, healthProbe } from './alertSignals.js';
 import { assistantServiceConfigFromEnv } from './assistantServiceConfig.js';
 import { createApp } from './createApp.js';
 import { pipelinesStatusClient } from './pipelinesStatusClient.js';
 
 const logger = createJsonLogger({ service: 'assistant' });
 const config = assistantServiceConfigFromEnv();
+const alertConfig = alertServiceConfigFromEnv();
 const lakehouse = await Lakehouse.open({ dir: config.LAKEHOUSE_DIR, logger });
 const engine = await DuckDbSqlEngine.create({ lakehouse, logger, timeoutMs: config.QUERY_TIMEOUT_MS });
 const assistant = await createAssistant({ lakehouse, engine, logger });
 const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'assistant_' });
-const app = createApp({
-  assistant,
-  engine,
-  lakehouse,
-  pipelinesStatus: pipelinesStatusClient(config.PIPELINES_URL, config.PIPELINES_TIMEOUT_MS),
-  config,
-  logger,
-  registry,
-});
+const pipelinesStatus = pipelinesStatusClient(config.PIPELINES_URL, config.PIPELINES_TIMEOUT_MS);
+const alerts =
+  alertConfig.ALERT_EVAL_INTERVAL_S > 0
+    ? new AlertService({
+        thresholds: alertConfig,
+        everySeconds: alertConfig.ALERT_EVAL_INTERVAL_S,
+        webhookUrl: alertConfig.ALERT_WEBHOOK_URL,
+        logger,
+        registry,
+        gather: createSignalGatherer({
+          engine,
+          lakehouse,
+          pipelinesStatus,
+          registry,
+          windowMinutes: alertConfig.ALERT_WINDOW_MINUTES,
+          probes: Object.fromEntries(
+            alertConfig.ALERT_WATCH_SERVICES.map((name) => [
+              name,
+              healthProbe(name === 'pipelines' ? config.PIPELINES_URL : alertConfig.SCHEDULER_URL),
+            ]),
+          ),
+        }).gather,
+      })
+    : undefined;
+const app = createApp({ assistant, engine, lakehouse, pipelinesStatus, config, logger, registry, alerts });
 
 const server = app.listen(config.ASSISTANT_PORT, config.ASSISTANT_HOST);
 await new Promise<void>((resolve, reject) => {
@@ -34,6 +54,7 @@ await new Promise<void>((resolve, reject) => {
   server.once('error', reject);
 });
 const { port } = server.address() as AddressInfo;
+alerts?.start();
 logger.info('assistant API listening', {
   url: `http://${config.ASSISTANT_HOST}:${port}`,
   host: config.ASSISTANT_HOST,
@@ -42,6 +63,9 @@ logger.info('assistant API listening', {
   auth: config.API_TOKEN !== undefined,
   corsOrigins: config.CORS_ORIGINS,
   rateLimitPerMin: config.RATE_LIMIT_PER_MIN,
+  alerts: alerts
+    ? { everySeconds: alertConfig.ALERT_EVAL_INTERVAL_S, webhook: !!alertConfig.ALERT_WEBHOOK_URL }
+    : 'off',
 });
 
 let stopping = false;
@@ -60,6 +84,7 @@ async function shutdown(signal: string): Promise<void> {
   }, config.SHUTDOWN_GRACE_MS);
   await closed;
   clearTimeout(grace);
+  await alerts?.stop();
   await assistant.close();
   await engine.close();
   lakehouse.close();

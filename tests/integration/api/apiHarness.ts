@@ -12,6 +12,7 @@ import {
 } from '@rt-lakehouse/kernel-helpers';
 import { seedLakehouse } from '@rt-lakehouse/pipelines';
 import { Registry } from 'prom-client';
+import type { AlertService } from '../../../services/src/assistant/AlertService.js';
 import { assistantServiceConfigFromEnv } from '../../../services/src/assistant/assistantServiceConfig.js';
 import { type AssistantApp, createApp } from '../../../services/src/assistant/createApp.js';
 import { createJsonLogger } from '../../../services/src/jsonLogger.js';
@@ -72,13 +73,17 @@ export interface StartOptions {
   assistant?: Assistant;
   engine?: SqlEngine;
   pipelinesStatus?: () => Promise<unknown>;
+  /** The registry the app registers its metrics in (a new one by default). */
+  registry?: Registry;
+  /** The alert monitor behind GET /api/alerts. */
+  alerts?: AlertService;
 }
 
 /** Builds the app with createApp and listens on 127.0.0.1:0. */
 export async function startApi(options: StartOptions): Promise<RunningApi> {
   const logs: Record<string, unknown>[] = [];
   const engine = options.engine ?? options.lake.engine;
-  const registry = new Registry();
+  const registry = options.registry ?? new Registry();
   const assistant = options.assistant ?? (await defaultAssistant(options.lake, engine));
   const app = createApp({
     assistant,
@@ -94,6 +99,7 @@ export async function startApi(options: StartOptions): Promise<RunningApi> {
       write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
     }),
     registry,
+    alerts: options.alerts,
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
