@@ -103,7 +103,7 @@ describe('starter notebooks on the tslab kernel', () => {
         (c) => (c.metadata['rtlakehouse'] as { kind?: string } | undefined)?.kind === 'ai-sql',
       ).length,
     );
-    expect(aiCells.length).toBeGreaterThanOrEqual(12);
+    expect(aiCells.length).toBeGreaterThanOrEqual(14);
     for (const cell of aiCells) {
       const payloads = (cell.outputs ?? []).map(
         (out) => out.data?.['application/vnd.rtlakehouse.answer+json'],
@@ -111,10 +111,12 @@ describe('starter notebooks on the tslab kernel', () => {
       expect(payloads.filter(Boolean), joined(cell.source)).toHaveLength(1);
     }
     expect(o.answers.every((a) => a.kind === 'answer' && a.answer.sql.length > 0)).toBe(true);
-    expect(o.answers.filter((a) => a.answer.rowCount > 0).length).toBeGreaterThanOrEqual(12);
+    expect(o.answers.filter((a) => a.answer.rowCount > 0).length).toBeGreaterThanOrEqual(14);
     expect(o.charts.length).toBeGreaterThanOrEqual(10);
-    // The unanswerable question reads as what failed, why and what to try.
-    expect(o.stdout.join('')).toMatch(/ask\(\) could not answer[\s\S]*UNANSWERABLE[\s\S]*next:/);
+    // Each unanswerable question reads as what failed, why and what to try.
+    const printed = o.stdout.join('');
+    expect(printed.match(/ask\(\) could not answer/g)).toHaveLength(2);
+    expect(printed).toMatch(/ask\(\) could not answer[\s\S]*UNANSWERABLE[\s\S]*next:/);
   });
 
   it('03 pipelines and Delta: history, time travel, OPTIMIZE, VACUUM and a custom pipeline, exactly once', async () => {

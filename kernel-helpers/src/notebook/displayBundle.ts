@@ -6,7 +6,7 @@
 // with one key: we call it with all of ours. tslab is pinned to an exact version in the root
 // package.json and tests/notebooks runs this path on the real kernel; when the hook is not
 // there (another tslab, no kernel at all) the bundle degrades to tslab's `display.raw` with
-// the richest type, or to its text/plain on a stream.
+// the richest type, or to its text/plain on standard output.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { DisplayOptions, DisplayTarget } from './DisplayTarget.js';
@@ -96,7 +96,12 @@ export function tslabDisplayTarget(): DisplayTarget | undefined {
         return;
       }
       const type = PREFERENCE.find((t) => typeof bundle[t] === 'string') ?? MIME_TYPES.text;
-      pub.display.raw(type, String(bundle[type] ?? textOf(bundle)));
+      try {
+        pub.display.raw(type, String(bundle[type] ?? textOf(bundle)));
+      } catch {
+        // tslab between requests ("Not ready"): its captured standard output still shows the text.
+        process.stdout.write(`${textOf(bundle)}\n`);
+      }
     },
   };
 }
