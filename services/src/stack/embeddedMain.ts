@@ -8,7 +8,7 @@
 // in progress and stops. The next start continues from the tables: a stream of its own name per
 // run, so Bronze's recorded positions of an earlier run never make it skip records.
 import { ConfigError, Lakehouse, MemoryStreamSource } from '@rt-lakehouse/kernel-helpers';
-import { bronzePipeline, goldPipeline, silverPipeline } from '@rt-lakehouse/pipelines';
+import { bronzePipeline, goldPipeline, silverPipeline, TABLES } from '@rt-lakehouse/pipelines';
 import { Registry } from 'prom-client';
 import { createJsonLogger } from '../jsonLogger.js';
 import { createPipelineService } from '../pipelines/createPipelineService.js';
@@ -58,6 +58,21 @@ const service = createPipelineService({
   definitions: definitions as never,
   compactEveryMs: config.COMPACT_EVERY_MS,
 });
+
+/** Silver has read Bronze's last version and Gold Silver's (the txn watermarks of their commits). */
+async function caughtUp(): Promise<boolean> {
+  if (service.status().some((s) => s.state === 'failed')) return true;
+  const [bronze, silver, gold] = await Promise.all(
+    [TABLES.bronze, TABLES.silver, TABLES.gold].map(async (name) => {
+      const table = await lakehouse.table(name);
+      return (await table.exists()) ? table.latest() : undefined;
+    }),
+  );
+  if (!bronze) return true;
+  const silverRead = silver?.txn(`silver:${TABLES.bronze}`)?.version;
+  const goldRead = gold?.txn(`gold:${TABLES.silver}`)?.version;
+  return silverRead === bronze.version && (!silver || goldRead === silver.version);
+}
 
 let server: StatusServer | undefined;
 let stopping = false;
