@@ -67,8 +67,13 @@ class AssistantProxyHandler(APIHandler):
         self._client_gone = True
 
     def _target(self, path):
-        # Jupyter's own credentials in the query (?token=, ?_xsrf=) stay here.
-        pairs = [(k, v) for k, v in parse_qsl(self.request.query, keep_blank_values=True) if k not in JUPYTER_QUERY_KEYS]
+        # Jupyter's own credentials in the query (?token=, ?_xsrf=) stay here, and so does the
+        # cache buster JupyterLab appends to GET requests (``?1795825834490``, a bare number).
+        pairs = [
+            (k, v)
+            for k, v in parse_qsl(self.request.query, keep_blank_values=True)
+            if k not in JUPYTER_QUERY_KEYS and not (k.isdigit() and v == "")
+        ]
         query = urlencode(pairs)
         return f"{self.rtl.assistant_url}/{path}" + (f"?{query}" if query else "")
 
