@@ -93,6 +93,8 @@ async function shutdown(signal: string) {
   const left = (await source.lag()) ?? 0;
   if (left > 0)
     logger.warn('records the producer sent were not taken by Bronze before the stop', { records: left });
+  // Silver and Gold take what Bronze committed, so a stop leaves the tables consistent.
+  while (Date.now() < deadline && !(await caughtUp())) await new Promise((r) => setTimeout(r, 100));
   await service.stop();
   await server?.close();
   lakehouse.close();
