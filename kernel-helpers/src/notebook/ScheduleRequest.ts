@@ -1,58 +1,65 @@
-// What `schedule(...)` asks the scheduler for: run a notebook on a cron expression or an
-// interval, with parameters, retries and a time limit. The body of POST /api/schedules.
+// What `schedule(...)` sends: the body of the scheduler's POST /api/schedules (its ScheduleInput,
+// services/src/scheduler/scheduleDefinition.ts), checked here first so an impossible request
+// fails in the notebook with the field named. The scheduler checks everything again.
 import { z } from 'zod';
 
-const jsonValue: z.ZodType<unknown> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValue),
-    z.record(z.string(), jsonValue),
-  ]),
-);
+const parameterValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.array(z.union([z.string(), z.number(), z.boolean()])),
+]);
 
-/** "30s", "15m", "2h", "1d". */
-export const SCHEDULE_INTERVAL = /^(\d+)\s*(s|m|h|d)$/;
-
-export const scheduleRequestSchema = z
-  .strictObject({
-    /** The notebook, relative to the Jupyter root (e.g. notebooks/05_scheduled_report.ipynb). */
-    notebook: z
-      .string()
+/** When a schedule fires: a cron expression (in a time zone, UTC by default), an interval, or a table's commits. */
+const trigger = z.union([
+  z.strictObject({ cron: z.string().trim().min(1), timezone: z.string().optional() }),
+  z.strictObject({
+    everySeconds: z
+      .int()
       .min(1)
-      .regex(/\.ipynb$/, 'must name an .ipynb file'),
-    name: z.string().min(1).max(200).optional(),
-    /** Five-field cron expression in UTC, e.g. "0 7 * * *". */
-    cron: z
-      .string()
-      .regex(/^\S+(\s+\S+){4}$/, 'must be a five-field cron expression such as "0 7 * * *"')
-      .optional(),
-    /** Interval between runs, e.g. "15m". */
-    every: z.string().regex(SCHEDULE_INTERVAL, 'must be a number and a unit: 30s, 15m, 2h or 1d').optional(),
-    /** Values for the notebook's `parameters` cell (injected after it, as papermill does). */
-    parameters: z
-      .record(z.string().regex(/^[A-Za-z_$][\w$]*$/, 'must be a TypeScript identifier'), jsonValue)
-      .optional(),
-    retries: z.int().min(0).max(10).optional(),
-    timeoutMinutes: z
-      .number()
-      .positive()
-      .max(24 * 60)
-      .optional(),
-    enabled: z.boolean().optional(),
-  })
-  .refine((r) => (r.cron === undefined) !== (r.every === undefined), {
-    message: 'give exactly one of cron and every',
-  });
+      .max(366 * 86_400),
+  }),
+  z.strictObject({
+    onCommit: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a lakehouse table name'),
+  }),
+]);
+
+export const scheduleRequestSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  /** The notebook, relative to the scheduler's notebooks root. */
+  notebook: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), 'must be relative, without ..')
+    .refine((p) => p.endsWith('.ipynb'), 'must name an .ipynb file'),
+  trigger,
+  /** Values for the `let` declarations of the notebook's `parameters` cell. */
+  parameters: z
+    .record(z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'must be a TypeScript identifier'), parameterValue)
+    .optional(),
+  timeoutSeconds: z
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .optional(),
+  retries: z
+    .strictObject({ count: z.int().min(0).max(10), backoffSeconds: z.number().min(0).max(86_400).optional() })
+    .optional(),
+  /** A run due while the previous one still runs: skipped, or queued. */
+  concurrency: z.enum(['skip', 'queue']).optional(),
+  enabled: z.boolean().optional(),
+});
 
 export type ScheduleRequest = z.infer<typeof scheduleRequestSchema>;
 
-/** A schedule as the scheduler reports it (fields beyond these are kept as they come). */
-export interface ScheduleInfo extends ScheduleRequest {
+/** A schedule as the scheduler reports it (only the fields the notebook shows are typed). */
+export interface ScheduleInfo {
   id: string;
-  nextRunAt?: string | null;
-  lastRun?: { id: string; status: string; startedAt: string; finishedAt?: string | null } | null;
+  name?: string;
+  notebook: string;
+  trigger: ScheduleRequest['trigger'];
+  enabled?: boolean;
+  state?: { nextFireAt?: string | null; lastFireAt?: string | null };
   [key: string]: unknown;
 }

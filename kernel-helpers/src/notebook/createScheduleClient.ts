@@ -1,9 +1,9 @@
 // `schedule(...)`: a thin client of the scheduler service's HTTP API (SCHEDULER_URL):
-//   POST   /api/schedules            create   (body: ScheduleRequest)
-//   GET    /api/schedules            list
-//   GET    /api/schedules/:id/runs   run history
-//   POST   /api/schedules/:id/run    run now
-//   DELETE /api/schedules/:id        remove
+//   POST   /api/schedules            create   (body: ScheduleRequest) → { schedule }
+//   GET    /api/schedules            list                              → { schedules }
+//   GET    /api/schedules/:id/runs   run history                       → { runs }
+//   POST   /api/schedules/:id/run    run now (body: { parameters })    → { run }
+//   DELETE /api/schedules/:id        remove                            → 204
 // Every failure is a NotebookError: SCHEDULER_UNREACHABLE when nothing answers, SCHEDULER_REFUSED
 // with the service's message for a 4xx/5xx, SCHEDULE_INVALID for a request that cannot be right.
 import { guarded } from './guarded.js';
@@ -18,7 +18,7 @@ export interface ScheduleHelper {
   (notebook: string, options: Omit<ScheduleRequest, 'notebook'>): Promise<ScheduleInfo>;
   list(): Promise<ScheduleInfo[]>;
   runs(id: string): Promise<Record<string, unknown>[]>;
-  runNow(id: string): Promise<Record<string, unknown>>;
+  runNow(id: string, parameters?: Record<string, unknown>): Promise<Record<string, unknown>>;
   remove(id: string): Promise<void>;
 }
 
@@ -69,21 +69,17 @@ export function createScheduleClient(ctx: SessionContext): ScheduleHelper {
     ctx.display(
       tableBundle(
         {
-          columns: ['id', 'name', 'notebook', 'cron', 'every', 'enabled', 'next_run_at', 'last_status'].map(
-            (name) => ({
-              name,
-              type: 'VARCHAR',
-            }),
-          ),
+          columns: ['id', 'name', 'notebook', 'trigger', 'enabled', 'next_fire_at'].map((name) => ({
+            name,
+            type: 'VARCHAR',
+          })),
           rows: schedules.map((s) => ({
             id: s.id,
             name: s.name ?? null,
             notebook: s.notebook,
-            cron: s.cron ?? null,
-            every: s.every ?? null,
+            trigger: JSON.stringify(s.trigger),
             enabled: s.enabled ?? true,
-            next_run_at: s.nextRunAt ?? null,
-            last_status: s.lastRun?.status ?? null,
+            next_fire_at: s.state?.nextFireAt ?? null,
           })),
         },
         { title },
@@ -101,47 +97,51 @@ export function createScheduleClient(ctx: SessionContext): ScheduleHelper {
           'schedule() failed',
           `${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`,
           {
-            hint: 'e.g. `schedule("notebooks/05_scheduled_report.ipynb", { cron: "0 7 * * *", parameters: { hours: 24 } })`',
+            hint: 'e.g. `schedule("05_scheduled_report.ipynb", { trigger: { cron: "0 7 * * *" }, parameters: { hours: 24 } })`',
           },
         );
       }
-      const created = await call<ScheduleInfo>('schedule()', 'POST', '/api/schedules', parsed.data);
+      const { schedule: created } = await call<{ schedule: ScheduleInfo }>(
+        'schedule()',
+        'POST',
+        '/api/schedules',
+        parsed.data,
+      );
       showSchedules([created], 'Scheduled');
       return withSummary(created, `schedule ${created.id}: ${created.notebook}`);
     })) as ScheduleHelper;
 
   helper.list = () =>
     guarded({ action: 'schedule.list()' }, async () => {
-      const body = await call<{ schedules: ScheduleInfo[] } | ScheduleInfo[]>(
+      const { schedules } = await call<{ schedules: ScheduleInfo[] }>(
         'schedule.list()',
         'GET',
         '/api/schedules',
       );
-      const schedules = Array.isArray(body) ? body : (body?.schedules ?? []);
       showSchedules(schedules, 'Schedules');
       return withSummary(schedules, `${schedules.length} schedules`);
     });
   helper.runs = (id) =>
     guarded({ action: 'schedule.runs()' }, async () => {
-      const body = await call<{ runs: Record<string, unknown>[] } | Record<string, unknown>[]>(
+      const { runs } = await call<{ runs: Record<string, unknown>[] }>(
         'schedule.runs()',
         'GET',
         `/api/schedules/${encodeURIComponent(id)}/runs`,
       );
-      const runs = Array.isArray(body) ? body : (body?.runs ?? []);
       const columns = [...new Set(runs.flatMap((r) => Object.keys(r)))].map((name) => ({ name }));
       ctx.display(tableBundle({ columns, rows: runs }, { title: `Runs of schedule ${id}` }));
       return withSummary(runs, `${runs.length} runs`);
     });
-  helper.runNow = (id) =>
-    guarded({ action: 'schedule.runNow()' }, () =>
-      call<Record<string, unknown>>(
+  helper.runNow = (id, parameters = {}) =>
+    guarded({ action: 'schedule.runNow()' }, async () => {
+      const { run } = await call<{ run: Record<string, unknown> }>(
         'schedule.runNow()',
         'POST',
         `/api/schedules/${encodeURIComponent(id)}/run`,
-        {},
-      ),
-    );
+        { parameters },
+      );
+      return run;
+    });
   helper.remove = (id) =>
     guarded({ action: 'schedule.remove()' }, async () => {
       await call<unknown>('schedule.remove()', 'DELETE', `/api/schedules/${encodeURIComponent(id)}`);
