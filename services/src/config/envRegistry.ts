@@ -12,6 +12,7 @@ import { assistantServiceEnvSchema } from '../assistant/assistantServiceConfig.j
 import { pipelineServiceEnvSchema } from '../pipelines/pipelineServiceConfig.js';
 import { producerEnvSchema } from '../producer/producerConfigFromEnv.js';
 import { schedulerServiceEnvSchema } from '../scheduler/schedulerServiceConfig.js';
+import { stackEnvSchema } from '../stack/stackConfig.js';
 
 /** The processes that read configuration (compose.yml's services use the same names). */
 export const COMPONENTS = [
@@ -53,7 +54,7 @@ interface Source {
   variables: Declared[];
 }
 
-const SECRETS = new Set(['API_TOKEN', 'OPENAI_API_KEY', 'QDRANT_API_KEY', 'RTL_API_TOKEN']);
+const SECRETS = new Set(['API_TOKEN', 'OPENAI_API_KEY', 'QDRANT_API_KEY', 'RTL_API_TOKEN', 'JUPYTER_TOKEN']);
 
 /** The default of a zod field as text, unwrapping pipes (a default before a transform). */
 function defaultOf(field: z.ZodType): string | undefined {
@@ -208,6 +209,15 @@ export const extensionVariables: Declared[] = [
   },
 ];
 
+/** Read by the containers of compose.yml only. */
+export const composeVariables: Declared[] = [
+  {
+    name: 'JUPYTER_TOKEN',
+    description: 'Token JupyterLab asks for (compose.yml refuses to start without it)',
+    secret: true,
+  },
+];
+
 /** scripts/kafka-local.sh (the development broker). */
 export const kafkaLocalVariables: Declared[] = [
   { name: 'KAFKA_PORT', description: 'Port of the local broker', default: 9092 },
@@ -255,6 +265,8 @@ const SOURCES: Source[] = [
   { group: 'Scheduler', readers: ['scheduler'], variables: fromSchema(schedulerServiceEnvSchema) },
   { group: 'Notebooks', readers: ['jupyter', 'scheduler'], variables: notebookVariables },
   { group: 'JupyterLab extension', readers: ['jupyter'], variables: extensionVariables },
+  { group: 'JupyterLab extension', readers: ['jupyter'], variables: composeVariables },
+  { group: 'lakehouse up (local stack)', readers: ['cli'], variables: fromSchema(stackEnvSchema) },
   { group: 'Local Kafka (development)', readers: ['kafka-local'], variables: kafkaLocalVariables },
 ];
 

@@ -64,6 +64,7 @@ server =
   config.PIPELINES_PORT > 0
     ? await startStatusServer({
         port: config.PIPELINES_PORT,
+        host: config.PIPELINES_HOST,
         registry,
         status: () => ({ pipelines: service.status() }),
         healthy: () => service.status().every((s) => s.state !== 'failed'),

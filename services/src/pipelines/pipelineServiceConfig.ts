@@ -45,6 +45,10 @@ export const pipelineServiceEnvSchema = z.object({
     .max(65535)
     .default(8010)
     .describe('HTTP port for /health, /status, /metrics (0: none)'),
+  PIPELINES_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .describe('Interface the status server listens on (0.0.0.0 in containers)'),
   COMPACT_EVERY_MS: z.coerce
     .number()
     .int()
