@@ -13,14 +13,19 @@ export const TableName = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a table name: letters, digits and underscores')
   .max(128);
 
-const ConversationId = z.string().min(1).max(200).describe('Continue this conversation');
+/** A lone UTF-16 surrogate: text that is not valid Unicode (JSON stores downstream refuse it). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** A string of well-formed Unicode: request text is kept (conversations, examples, vectors). */
+const text = () => z.string().refine((v) => !LONE_SURROGATE.test(v), 'must be well-formed Unicode text');
+
+const ConversationId = text().min(1).max(200).describe('Continue this conversation');
 const MaxRows = z.int().min(1).max(MAX_ROWS_LIMIT).describe('Row cap of the answer');
 const TimeoutMs = z.int().min(1).max(MAX_TIMEOUT_MS).describe('Time limit of the query in ms');
 
 // ---------------------------------------------------------------- requests
 
 export const QueryRequest = z.strictObject({
-  question: z.string().trim().min(1).max(2_000).describe('The question in English'),
+  question: text().trim().min(1).max(2_000).describe('The question in English'),
   conversationId: ConversationId.optional(),
   maxRows: MaxRows.optional(),
   timeoutMs: TimeoutMs.optional(),
@@ -34,24 +39,24 @@ export const QueryRequest = z.strictObject({
 });
 
 export const SqlRequest = z.strictObject({
-  sql: z.string().min(1).max(100_000).describe('One SELECT statement'),
+  sql: text().min(1).max(100_000).describe('One SELECT statement'),
   conversationId: ConversationId.optional(),
-  question: z.string().max(2_000).optional().describe('The question this SQL answers (kept with the turn)'),
+  question: text().max(2_000).optional().describe('The question this SQL answers (kept with the turn)'),
   maxRows: MaxRows.optional(),
   timeoutMs: TimeoutMs.optional(),
 });
 
 export const FeedbackRequest = z.strictObject({
-  turnId: z.string().min(1).max(200).describe('The turn whose answer is correct'),
+  turnId: text().min(1).max(200).describe('The turn whose answer is correct'),
 });
 
 export const ExampleRequest = z.strictObject({
-  question: z.string().trim().min(1).max(2_000),
-  sql: z.string().min(1).max(100_000),
+  question: text().trim().min(1).max(2_000),
+  sql: text().min(1).max(100_000),
 });
 
 export const TableParams = z.strictObject({ name: TableName });
-export const ConversationParams = z.strictObject({ id: z.string().min(1).max(200) });
+export const ConversationParams = z.strictObject({ id: text().min(1).max(200) });
 
 export const HistoryQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1_000).default(50).describe('Newest commits, at most'),
