@@ -1,6 +1,7 @@
 """The assistant proxy: ``<base>/rtlakehouse/api/*`` and ``<base>/rtlakehouse/health`` are
 forwarded to the assistant API, so the browser reaches it from the Lab origin (no CORS) behind
-Jupyter's own authentication, and the API token stays on the server.
+Jupyter's own authentication, and the API token stays on the server. The same for the scheduler:
+``<base>/rtlakehouse/scheduler/*`` goes to ``RTL_SCHEDULER_URL`` (http://127.0.0.1:8020).
 
 Configuration (traitlets, e.g. ``--RtLakehouse.assistant_url=...``) defaults to the
 environment: ``RTL_ASSISTANT_URL`` (http://127.0.0.1:8000) and ``RTL_API_TOKEN`` (else
@@ -38,10 +39,15 @@ class RtLakehouse(Configurable):
         config=True
     )
     connect_timeout = Float(5.0, help="Time limit to connect to the assistant, seconds").tag(config=True)
+    scheduler_url = Unicode(help="Base URL of the scheduler API (env RTL_SCHEDULER_URL)").tag(config=True)
 
     @default("assistant_url")
     def _default_assistant_url(self):
         return os.environ.get("RTL_ASSISTANT_URL", "http://127.0.0.1:8000").rstrip("/")
+
+    @default("scheduler_url")
+    def _default_scheduler_url(self):
+        return os.environ.get("RTL_SCHEDULER_URL", "http://127.0.0.1:8020").rstrip("/")
 
     @default("api_token")
     def _default_api_token(self):
@@ -179,11 +185,78 @@ class AssistantProxyHandler(APIHandler):
         self.finish()
 
 
+# Response headers of the scheduler passed back too: a run's output is a download, and its HTML
+# keeps the scheduler's sandbox.
+SCHEDULER_RESPONSE_HEADERS = (*FORWARDED_RESPONSE_HEADERS, "Content-Disposition")
+
+
+class SchedulerProxyHandler(AssistantProxyHandler):
+    """Forwards ``<base>/rtlakehouse/scheduler/<path>`` to the scheduler service (same token)."""
+
+    @tornado.web.authenticated
+    async def patch(self, path):
+        await self._forward("PATCH", path)
+
+    @tornado.web.authenticated
+    async def delete(self, path):
+        await self._forward("DELETE", path)
+
+    def _target(self, path):
+        target = super()._target(path)
+        return self.rtl.scheduler_url + target[len(self.rtl.assistant_url) :]
+
+    def _down(self, error):
+        self.set_status(502)
+        host = urlsplit(self.rtl.scheduler_url).netloc
+        body = {"error": {"code": "SERVICE_DOWN", "message": f"the scheduler at {host} is not reachable ({error})"}}
+        self.finish(json.dumps(body))
+
+    async def _forward(self, method, path):
+        has_body = method in ("POST", "PATCH")
+        request = HTTPRequest(
+            self._target(path),
+            method=method,
+            headers=self._upstream_headers(),
+            body=(self.request.body or b"") if has_body else None,
+            connect_timeout=self.rtl.connect_timeout,
+            request_timeout=self.rtl.request_timeout,
+            follow_redirects=False,
+        )
+        try:
+            response = await AsyncHTTPClient().fetch(request, raise_error=False)
+        except Exception as error:  # connection refused, DNS, TLS: the service is down
+            self._down(error)
+            return
+        if response.code == 599:  # tornado's "no HTTP response" (timeout, reset)
+            self._down(response.error)
+            return
+        self.set_status(response.code, response.reason)
+        for name in SCHEDULER_RESPONSE_HEADERS:
+            if name in response.headers:
+                self.set_header(name, response.headers[name])
+        content_type = response.headers.get("Content-Type", "application/json")
+        if content_type.startswith("text/html"):
+            # A run's HTML is the notebook authors' content: in a sandbox (its own opaque origin, no
+            # access to Jupyter's cookies or API), framed only by JupyterLab itself.
+            self.set_header("Content-Security-Policy", "sandbox allow-scripts allow-popups; frame-ancestors 'self'")
+        if response.code == 204:
+            self.finish()
+            return
+        self.finish(response.body or b"", set_content_type=content_type)
+
+
 def setup_handlers(server_app) -> RtLakehouse:
     """Adds the proxy routes to the server's web app; returns the settings in force."""
     settings = RtLakehouse(config=server_app.config, parent=server_app)
     web_app = server_app.web_app
     base_url = web_app.settings["base_url"]
     route = url_path_join(base_url, "rtlakehouse", r"(api/.*|health)")
-    web_app.add_handlers(".*$", [(route, AssistantProxyHandler, {"settings": settings})])
+    scheduler_route = url_path_join(base_url, "rtlakehouse", "scheduler", r"(.*)")
+    web_app.add_handlers(
+        ".*$",
+        [
+            (scheduler_route, SchedulerProxyHandler, {"settings": settings}),
+            (route, AssistantProxyHandler, {"settings": settings}),
+        ],
+    )
     return settings

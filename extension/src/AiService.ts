@@ -17,6 +17,7 @@ import type {
   TableInfo,
   VerifiedExample,
 } from './contract';
+import type { ScheduleView } from './schedules/schedulerContract';
 
 export namespace AiService {
   /** Where and how requests go. */
@@ -188,9 +189,82 @@ export namespace AiService {
     return request<PipelinesStatus>('/api/pipelines', {}, signal);
   }
 
-  /** The scheduler's schedules, where the service offers them (404 where it does not). */
+  /**
+   * The scheduler's schedules (through the scheduler proxy), in the sidebar's shape: the trigger
+   * as `cron` or `intervalSeconds`, the next fire as `nextRunAt`.
+   */
   export async function schedules(signal?: AbortSignal): Promise<Schedule[]> {
-    return (await request<{ schedules: Schedule[] }>('/api/schedules', {}, signal)).schedules;
+    const { schedules } = await schedulerRequest<{ schedules: ScheduleView[] }>('/api/schedules', {}, signal);
+    return schedules.map((s) => ({
+      ...s,
+      cron:
+        'cron' in s.trigger
+          ? s.trigger.cron
+          : 'onCommit' in s.trigger
+            ? `on commit to ${s.trigger.onCommit}`
+            : undefined,
+      intervalSeconds: 'everySeconds' in s.trigger ? s.trigger.everySeconds : undefined,
+      nextRunAt: s.state.nextFireAt,
+      lastRun: s.lastRun
+        ? {
+            status: s.lastRun.status,
+            startedAt: s.lastRun.startedAt ?? undefined,
+            finishedAt: s.lastRun.endedAt ?? undefined,
+          }
+        : null,
+    }));
+  }
+
+  /** The URL of a scheduler path (`/api/schedules`): always the Jupyter server's proxy at `<base>/rtlakehouse/scheduler/`. */
+  export function schedulerUrlOf(path: string): string {
+    serverSettings ??= ServerConnection.makeSettings();
+    return URLExt.join(serverSettings.baseUrl, 'rtlakehouse', 'scheduler', path);
+  }
+
+  /**
+   * One request to the scheduler API through the proxy; its JSON answer (undefined for 204).
+   * @throws ApiError with the scheduler's code and message (PARAMETERS_INVALID, ...), or
+   * SERVICE_DOWN / SERVICE_UNREACHABLE / TIMEOUT.
+   */
+  export async function schedulerRequest<T>(
+    path: string,
+    init: RequestInit = {},
+    signal?: AbortSignal,
+  ): Promise<T> {
+    serverSettings ??= ServerConnection.makeSettings();
+    const headers = new Headers(init.headers);
+    if (init.body !== undefined && !headers.has('Content-Type'))
+      headers.set('Content-Type', 'application/json');
+    const timeout = AbortSignal.timeout(connection.timeoutMs);
+    const combined = signal ? anySignal(signal, timeout) : timeout;
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(
+        schedulerUrlOf(path),
+        { ...init, headers, signal: combined },
+        serverSettings,
+      );
+    } catch (error) {
+      if (signal?.aborted) throw new ApiError('the request was cancelled', 'CANCELLED', 0);
+      if (timeout.aborted)
+        throw new ApiError(`no answer within ${connection.timeoutMs / 1000} s`, 'TIMEOUT', 0, [], true);
+      throw new ApiError(
+        `the scheduler could not be reached (${(error as Error).message})`,
+        'SERVICE_UNREACHABLE',
+        0,
+        [],
+        true,
+      );
+    }
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (response.ok) return body as T;
+    throw errorOf(response.status, body, text);
   }
 
   export function health(signal?: AbortSignal): Promise<Health> {

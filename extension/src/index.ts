@@ -17,6 +17,7 @@ import { createKpiRendererFactory } from './KpiRenderer';
 import { LakehouseModel } from './LakehouseModel';
 import { LakehouseSidebar } from './LakehouseSidebar';
 import { SettingsModel } from './SettingsModel';
+import { schedulesPlugin } from './schedules/schedulesPlugin';
 import { settingsFrom } from './settings';
 import { IAiSqlRunner, ILakehouseSettings } from './tokens';
 
@@ -169,4 +170,5 @@ export default [
   aiSqlPlugin,
   kpiPlugin,
   sidebarPlugin,
+  schedulesPlugin,
 ];
