@@ -225,6 +225,32 @@ describe('the AI SQL cell', () => {
     await cell.locator('.rtl-AnswerTable table').waitFor({ timeout: 60_000 });
   });
 
+  it('still runs a normal code cell after the errors', async () => {
+    await page.evaluate(async () => {
+      const g = globalThis as unknown as {
+        jupyterapp: {
+          commands: { execute(id: string): Promise<unknown> };
+          shell: {
+            currentWidget: { content: { activeCellIndex: number; mode: string; widgets: unknown[] } };
+          };
+        };
+      };
+      const notebook = g.jupyterapp.shell.currentWidget.content;
+      notebook.mode = 'command';
+      notebook.activeCellIndex = notebook.widgets.length - 1;
+      await g.jupyterapp.commands.execute('notebook:insert-cell-below');
+    });
+    // Shift-Enter on the last cell adds an empty one below: hold on to this one by its index.
+    const codeCells = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell:not(.rtl-AiSqlCell)');
+    const cell = codeCells.nth((await codeCells.count()) - 1);
+    await cell.locator('.cm-content').click();
+    await page.keyboard.type('print(6 * 7)');
+    await page.keyboard.press('Shift+Enter');
+    await expect
+      .poll(() => cell.locator('.jp-OutputArea-output').first().textContent(), { timeout: 60_000 })
+      .toBe('42\n');
+  });
+
   it('keeps the answers in the saved notebook: after a reload they are still there', async () => {
     await saveNotebook(page);
     await expect
@@ -272,5 +298,108 @@ describe('the AI SQL cell', () => {
     expect(/<td>(USD|GBP|CAD|EUR)<\/td>/.test(html)).toBe(true);
     expect(html.includes('Orders by currency in the last 7 days')).toBe(true);
     expect(/SELECT[\s\S]*FROM silver_events/.test(html)).toBe(true);
+  });
+  it('inserts from the command palette and shows a spinner with the elapsed time while it works', async () => {
+    // The palette inserts below the active cell: make it the last one.
+    await page.evaluate(() => {
+      const g = globalThis as unknown as {
+        jupyterapp: {
+          shell: {
+            currentWidget: { content: { activeCellIndex: number; mode: string; widgets: unknown[] } };
+          };
+        };
+      };
+      const notebook = g.jupyterapp.shell.currentWidget.content;
+      notebook.mode = 'command';
+      notebook.activeCellIndex = notebook.widgets.length - 1;
+    });
+    await page.keyboard.press('ControlOrMeta+Shift+c');
+    const input = page.locator('.lm-CommandPalette-input').first();
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill('Insert AI SQL Cell');
+    await page.locator('.lm-CommandPalette-item', { hasText: 'Insert AI SQL Cell' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => aiCells(page).count()).toBe(5);
+    // The question waits 1.5 s in the browser on its way to the assistant: long enough to see it work.
+    await page.route('**/rtlakehouse/api/query**', async (route) => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      await route.continue();
+    });
+    const cell = aiCells(page).nth(4);
+    await askInCell(page, cell, caseOf('p18').q);
+    const status = cell.locator('[data-testid="ai-status"]');
+    await expect.poll(() => status.textContent(), { timeout: 5_000 }).toMatch(/^working… \d/);
+    expect(await cell.locator('.rtl-AiSqlBar.rtl-mod-running').count()).toBe(1);
+    await cell.locator('.rtl-AnswerTable table').waitFor({ timeout: 60_000 });
+    await page.unroute('**/rtlakehouse/api/query**');
+    await expect.poll(() => status.textContent()).toBe('');
+    expect(await cell.locator('.rtl-AiSqlBar-path').textContent()).toBe('answered by the planner');
+    expect(await cell.locator('.rtl-Answer-timings').textContent()).toMatch(/\d+(\.\d+)? (ms|s)$/);
+  });
+
+  it('downloads the answer as CSV', async () => {
+    const answer = aiCells(page).nth(1).locator('.rtl-Answer');
+    const rows = await answerRows(answer);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      answer.locator('.rtl-Answer-csv').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^answer-.+\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split(/\r?\n/);
+    expect(csv[0]!.split(',')).toEqual(await answerColumns(answer));
+    expect(csv.length - 1).toBe(rows.length);
+    expect(csv.slice(1).map((line) => line.split(',')[0])).toEqual(rows.map((r) => r[0]));
+  });
+
+  it('draws an interactive chart: hovering a mark shows its tooltip', async () => {
+    const chart = aiCells(page).nth(1).locator('.rtl-Answer-chart svg.marks');
+    const mark = chart.locator('.mark-rect path, .mark-symbol path, .mark-line path').first();
+    await mark.hover();
+    const tooltip = page.locator('#vg-tooltip-element.visible');
+    await tooltip.waitFor({ timeout: 10_000 });
+    expect(await tooltip.textContent()).toMatch(/\d/);
+  });
+
+  it('reads an earlier Delta version chosen in the cell (time travel)', async () => {
+    const cell = aiCells(page).nth(4);
+    const select = cell.locator('select.rtl-AiSqlBar-asOf');
+    await select.focus();
+    await expect.poll(() => select.locator('option').count(), { timeout: 30_000 }).toBeGreaterThan(2);
+    const options = await select
+      .locator('option')
+      .evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+    const versions = options
+      .filter((v) => v.startsWith('{'))
+      .map((v) => JSON.parse(v) as Record<string, number>)
+      .filter((v) => v['silver_events'] !== undefined)
+      .sort((a, b) => a['silver_events']! - b['silver_events']!);
+    const latest = versions.at(-1)!['silver_events']!;
+    // The first version with rows: version 0 creates the empty table.
+    const chosen = versions.find((v) => v['silver_events']! > 0 && v['silver_events']! < latest)!;
+    expect(chosen).toBeDefined();
+    await select.selectOption(JSON.stringify(chosen));
+    await askInCell(page, cell, caseOf('p18').q);
+    const note = `Read silver_events v${chosen['silver_events']}`;
+    await expect
+      .poll(() => cell.locator('.rtl-Answer-note').allTextContents(), { timeout: 60_000 })
+      .toContain(note);
+    // The same question through the API as of that version gives the same rows.
+    const response = await fetch(`${assistant.url}/api/query`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ question: caseOf('p18').q, asOf: chosen }),
+    });
+    expect(response.status).toBe(200);
+    const expected = (await response.json()) as {
+      rows: Record<string, unknown>[];
+      columns: { name: string }[];
+    };
+    const rows = await answerRows(cell.locator('.rtl-Answer'));
+    expect(rows.length).toBe(expected.rows.length);
+    const value = Number(rows[0]![0]!.replace(/,/g, ''));
+    expect(value).toBeCloseTo(Number(expected.rows[0]![expected.columns[0]!.name]), 2);
+    expect(await select.inputValue()).toBe(JSON.stringify(chosen));
   });
 });
