@@ -75,9 +75,12 @@ export function outputsOf(nb: Notebook) {
     code,
     outputs,
     errors: outputs.filter((o) => o.output_type === 'error'),
-    stderr: outputs
-      .filter((o) => o.output_type === 'stream' && o.name === 'stderr')
-      .map((o) => joined(o.text)),
+    /** Standard error, each with the first line of the cell that wrote it (to find it when a run fails). */
+    stderr: code.flatMap((c) =>
+      (c.outputs ?? [])
+        .filter((o) => o.output_type === 'stream' && o.name === 'stderr')
+        .map((o) => `[cell: ${joined(c.source).split('\n')[0]}] ${joined(o.text)}`),
+    ),
     stdout: outputs
       .filter((o) => o.output_type === 'stream' && o.name === 'stdout')
       .map((o) => joined(o.text)),
