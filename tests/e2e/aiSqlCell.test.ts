@@ -202,6 +202,13 @@ describe('the AI SQL cell', () => {
     const refused = first.locator('[data-testid="answer-error"]');
     await refused.waitFor({ timeout: 30_000 });
     expect(await refused.textContent()).toMatch(/SQL_NOT_SELECT|only SELECT/);
+    // The refused SQL stays editable below the message: ATTACH is refused the same way.
+    await first.locator('textarea.rtl-Answer-sql').fill("ATTACH '/tmp/other.duckdb' AS other");
+    await first.locator('.rtl-Answer-runSql').click();
+    await expect
+      .poll(() => first.locator('[data-testid="answer-error"]').textContent(), { timeout: 30_000 })
+      .toMatch(/ATTACH statements are refused/);
+    expect(await first.locator('textarea.rtl-Answer-sql').inputValue()).toContain('ATTACH');
     await cell.screenshot({ path: join(SCREENSHOTS_DIR, 'ai-sql-error.png') });
     // Nothing else broke: the table is still there and the earlier answers too.
     expect(await goldRows('SELECT count(*) AS n FROM silver_events')).toEqual([{ n: expect.any(Number) }]);
