@@ -45,6 +45,11 @@ export const assistantServiceEnvSchema = z.object({
   DEFAULT_MAX_ROWS: int(1, 10_000).default(1_000).describe('Row cap when a request gives none'),
   QUERY_TIMEOUT_MS: int(1, 300_000).default(30_000).describe('Time limit of a query'),
   KPI_POLL_MS: int(50, 60_000).default(1_000).describe("How often KPI streams check gold_kpis' version"),
+  KPI_CACHE_MS: int(0, 60_000)
+    .default(1_000)
+    .describe(
+      'GET /api/kpis serves a snapshot of the same gold_kpis version for this long (0: read every time)',
+    ),
   SSE_HEARTBEAT_MS: int(100, 300_000).default(15_000).describe('Comment lines that keep idle streams open'),
   SSE_MAX_STREAMS: int(1, 10_000).default(100).describe('Concurrent KPI streams at most (503 above)'),
   SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000).describe('How long a stop waits for requests in flight'),

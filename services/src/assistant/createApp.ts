@@ -25,6 +25,7 @@ import { bearerAuth } from './bearerAuth.js';
 import { checkHealth } from './checkHealth.js';
 import { corsAllowList } from './corsAllowList.js';
 import { errorHandler, notFound } from './errorHandler.js';
+import { KpiSnapshotCache } from './KpiSnapshotCache.js';
 import { KpiStreamHub } from './KpiStreamHub.js';
 import { createHttpMetrics, observeRequests } from './observeRequests.js';
 import { openApiDocument } from './openApiDocument.js';
@@ -92,9 +93,15 @@ export function createApp(deps: AssistantAppDeps): AssistantApp {
     help: 'Open KPI event streams',
     registers: [deps.registry],
   });
+  const kpiCache = new KpiSnapshotCache({
+    read: (range) => readKpis(engine, lakehouse, range),
+    version: () => goldKpisVersion(lakehouse),
+    ttlMs: config.KPI_CACHE_MS,
+  });
+
   const kpiStreams = new KpiStreamHub({
     version: () => goldKpisVersion(lakehouse),
-    snapshot: (range) => readKpis(engine, lakehouse, range),
+    snapshot: (range) => kpiCache.get(range),
     pollMs: config.KPI_POLL_MS,
     heartbeatMs: config.SSE_HEARTBEAT_MS,
     maxStreams: config.SSE_MAX_STREAMS,
@@ -274,7 +281,7 @@ export function createApp(deps: AssistantAppDeps): AssistantApp {
     tags: ['kpis'],
     query: KpisQuery,
     responses: { 200: { description: 'The KPI snapshot', schema: KpisResponse } },
-    handler: ({ query }) => readKpis(engine, lakehouse, query),
+    handler: ({ query }) => kpiCache.get(query),
   });
 
   registry.add({

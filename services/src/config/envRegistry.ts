@@ -203,6 +203,12 @@ export const extensionVariables: Declared[] = [
     default: 'http://127.0.0.1:8000',
   },
   {
+    name: 'RTL_SCHEDULER_URL',
+    description:
+      "The scheduler API the extension's proxy (<base>/rtlakehouse/scheduler/) forwards to (else SCHEDULER_URL)",
+    default: 'http://127.0.0.1:8020',
+  },
+  {
     name: 'RTL_API_TOKEN',
     description: 'Bearer token the proxy adds (else API_TOKEN); never sent to the browser',
     secret: true,

@@ -18,6 +18,7 @@ describe('assistantServiceConfigFromEnv', () => {
       DEFAULT_MAX_ROWS: 1_000,
       QUERY_TIMEOUT_MS: 30_000,
       KPI_POLL_MS: 1_000,
+      KPI_CACHE_MS: 1_000,
       SSE_HEARTBEAT_MS: 15_000,
       SSE_MAX_STREAMS: 100,
       SHUTDOWN_GRACE_MS: 10_000,
