@@ -218,7 +218,8 @@ export const CACHE_DIR =
  * A clean clone of this repository (its committed files, `git clone`) at a fixed path under the
  * cache folder, made ready to start fast without sharing anything it could change:
  * - node_modules: a folder of symbolic links to this checkout's packages (read-only use), except
- *   @rt-lakehouse/*, which link to the clone's own workspaces;
+ *   @rt-lakehouse/*, which link to the clone's own workspaces, and the declaration shims that
+ *   setup-tslab.sh writes (@types/rt-lakehouse__*), which are the clone's own;
  * - .venv: a venv of the test's own under the cache folder (the set-up writes a kernelspec and
  *   installs the extension into it, so it cannot be this checkout's), created by start.sh on the
  *   first run and reused after (its requirement stamps make pip a no-op);
@@ -234,8 +235,17 @@ export async function prepareClone(): Promise<string> {
   const modules = path.join(clone, 'node_modules');
   await fs.mkdir(modules);
   for (const entry of readdirSync(path.join(REPO_ROOT, 'node_modules'))) {
-    if (entry === '@rt-lakehouse') continue;
+    if (entry === '@rt-lakehouse' || entry === '@types') continue;
     await fs.symlink(path.join(REPO_ROOT, 'node_modules', entry), path.join(modules, entry));
+  }
+  // scripts/setup-tslab.sh writes declaration shims into @types/rt-lakehouse__*: the clone's own.
+  await fs.mkdir(path.join(modules, '@types'));
+  for (const entry of readdirSync(path.join(REPO_ROOT, 'node_modules', '@types'))) {
+    if (entry.startsWith('rt-lakehouse__')) continue;
+    await fs.symlink(
+      path.join(REPO_ROOT, 'node_modules', '@types', entry),
+      path.join(modules, '@types', entry),
+    );
   }
   await fs.mkdir(path.join(modules, '@rt-lakehouse'));
   for (const entry of readdirSync(path.join(REPO_ROOT, 'node_modules', '@rt-lakehouse'))) {

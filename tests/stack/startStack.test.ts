@@ -1,11 +1,14 @@
-// The README's one command on a clean clone, embedded mode (no broker): `./start.sh --embedded`
+// The README's one command on a clean clone. Embedded mode (no broker): `./start.sh --embedded`
 // installs what is missing and starts everything; the AI answers a question of the public set
 // through the API, the KPIs advance, Ctrl-C stops it all with exit code 0 and no process left;
 // a second start continues from the tables of the first, and `./start.sh stop` from another
-// terminal stops it.
-import path from 'node:path';
+// terminal stops it. Kafka mode: the same over a real broker (KAFKA_BROKERS when set, as in CI,
+// else a broker of the test's own from scripts/kafka-local.sh), and the tables are exact.
+
+import { createKafkaClient, kafkaConfigFromEnv } from '@rt-lakehouse/kernel-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../support/tempDir.js';
+import { caughtUp, exactness, partitionsExact } from './stackChecks.js';
 import {
   baseEnv,
   eventually,
@@ -20,6 +23,8 @@ import {
   type StackProcess,
   saveExtensionBuild,
   startScript,
+  type TestBroker,
+  testBroker,
 } from './stackHarness.js';
 
 const TOKEN = 'stack-test-token-1234';
@@ -181,6 +186,115 @@ describe('./start.sh, embedded mode, on a clean clone', () => {
     expect(after.tables['silver_events']!.rows + after.tables['quarantine_events']!.rows).toBe(
       after.tables['bronze_events']!.rows,
     );
-    void path;
+  });
+});
+
+describe('./start.sh, Kafka mode, on a clean clone', () => {
+  it('runs over a real broker: the AI answers, KPIs advance, Ctrl-C stops cleanly, and the tables are exact', async () => {
+    const kafkaData = await makeTempDir('rtl-stack-kafka-');
+    const lakehouseDir = await makeTempDir('rtl-stack-kafka-lake-');
+    let own: TestBroker | undefined;
+    const kafkaPorts = await freePorts();
+    try {
+      if (!process.env['KAFKA_BROKERS']) {
+        own = await testBroker(kafkaData);
+        await own.start();
+      }
+      const brokers = process.env['KAFKA_BROKERS'] ?? own!.brokers;
+      const topic = `stack-${Date.now().toString(36)}`;
+      const producer = {
+        PRODUCER_SEED: '77',
+        PRODUCER_RATE: '200',
+        PRODUCER_MAX_EVENTS: '8000',
+        PRODUCER_FAULT_MALFORMED: '0.01',
+        PRODUCER_FAULT_DUPLICATE: '0.02',
+      };
+      const kafkaEnv = baseEnv({
+        LAKEHOUSE_DIR: lakehouseDir,
+        ...portEnv(kafkaPorts),
+        KAFKA_BROKERS: brokers,
+        KAFKA_TOPIC: topic,
+        PIPELINE_GROUP_ID: `${topic}-bronze`,
+        API_TOKEN: TOKEN,
+        ...producer,
+      });
+      running = startScript(clone, [], kafkaEnv);
+      await running.waitFor(/^Stop: Ctrl-C/m, 600_000);
+      expect(running.output).toContain(`Mode: kafka — KAFKA_BROKERS=${brokers}`);
+      expect(running.output).toMatch(/^ {2}pipelines +ok /m);
+      expect(running.output).toMatch(/^ {2}producer +ok /m);
+
+      const api = (route: string) => `http://127.0.0.1:${kafkaPorts.assistant}${route}`;
+      const answer = await eventually(
+        async () => {
+          const r = await http(api('/api/query'), { body: { question: publicQuestion(1) }, token: TOKEN });
+          return r.status === 200 && r.body.rowCount > 0 ? r.body : undefined;
+        },
+        120_000,
+        () => 'no answer with rows',
+      );
+      expect(answer.sql).toMatch(/select/i);
+      const kafkaKpis = async () =>
+        (await http(api('/api/kpis?minutes=1440'), { token: TOKEN })).body as {
+          version: number | null;
+          totals: { total_events: number };
+        };
+      const first = await eventually(
+        async () => {
+          const k = await kafkaKpis();
+          return k.version !== null && k.totals.total_events > 0 ? k : undefined;
+        },
+        120_000,
+        () => 'no KPIs',
+      );
+      await eventually(
+        async () => (await kafkaKpis()).totals.total_events > first.totals.total_events,
+        120_000,
+        () => 'KPIs did not advance',
+      );
+
+      // The producer ends after PRODUCER_MAX_EVENTS; then everything in the topic reaches the tables.
+      const client = createKafkaClient(
+        kafkaConfigFromEnv({ KAFKA_BROKERS: brokers, KAFKA_LOG_LEVEL: 'error' }),
+      );
+      try {
+        await eventually(
+          async () =>
+            (await readState(lakehouseDir))?.services.find((s) => s.name === 'producer')?.state ===
+            'finished',
+          300_000,
+          async () => JSON.stringify(await readState(lakehouseDir)),
+        );
+        const topicRecords = async () =>
+          (await client.admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high - o.low), 0);
+        await eventually(
+          async () => {
+            const now = await caughtUp(lakehouseDir);
+            return now.done && now.bronzeRows === (await topicRecords());
+          },
+          300_000,
+          async () => `topic ${await topicRecords()}, ${JSON.stringify(await caughtUp(lakehouseDir))}`,
+        );
+        running.interrupt();
+        expect(await running.exited).toEqual({ code: 0, signal: null });
+        expect(await orphansOf(clone)).toEqual([]);
+        expect(await orphansOf(lakehouseDir)).toEqual([]);
+
+        const report = await exactness(lakehouseDir, client, topic, producer);
+        expect(report.topicRecords).toBe(8_000);
+        expect(report.bronzeRows).toBe(8_000);
+        expect(partitionsExact(report), JSON.stringify(report.partitions)).toBe(true);
+        expect(report.silverMatchesBronze, JSON.stringify(report)).toBe(true);
+        expect(report.quarantineRows).toBe(report.expectedQuarantine);
+        expect(report.goldMismatches).toBe(0);
+        expect(report.unknownEvents).toBe(0);
+      } finally {
+        await client.disconnect();
+      }
+    } finally {
+      await own?.stop();
+      await removeDir(kafkaData);
+      await removeDir(lakehouseDir);
+    }
   });
 });
