@@ -39,7 +39,9 @@ class RtLakehouse(Configurable):
         config=True
     )
     connect_timeout = Float(5.0, help="Time limit to connect to the assistant, seconds").tag(config=True)
-    scheduler_url = Unicode(help="Base URL of the scheduler API (env RTL_SCHEDULER_URL)").tag(config=True)
+    scheduler_url = Unicode(
+        help="Base URL of the scheduler API (env RTL_SCHEDULER_URL, else SCHEDULER_URL, else http://127.0.0.1:8020)"
+    ).tag(config=True)
 
     @default("assistant_url")
     def _default_assistant_url(self):
@@ -47,7 +49,8 @@ class RtLakehouse(Configurable):
 
     @default("scheduler_url")
     def _default_scheduler_url(self):
-        return os.environ.get("RTL_SCHEDULER_URL", "http://127.0.0.1:8020").rstrip("/")
+        url = os.environ.get("RTL_SCHEDULER_URL") or os.environ.get("SCHEDULER_URL") or "http://127.0.0.1:8020"
+        return url.rstrip("/")
 
     @default("api_token")
     def _default_api_token(self):

@@ -1,7 +1,7 @@
 // The Schedules panel: firing alerts, every schedule (trigger, next fire, last run) with pause,
 // resume, run now and delete, and per schedule its run history with links to the outputs (the
 // executed notebook in JupyterLab or in a new tab, the .ipynb as a download).
-import { Notification } from '@jupyterlab/apputils';
+import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import { formatMs, h } from '../h';
@@ -167,8 +167,12 @@ export class SchedulesPanel extends Widget {
           open ? 'Hide runs' : 'Runs',
         ),
         this.button('Delete', 'delete', async () => {
-          if (window.confirm(`Delete the schedule "${s.name}" and its run history?`))
-            await SchedulerApi.remove(s.id);
+          const answer = await showDialog({
+            title: 'Delete schedule',
+            body: `Delete the schedule "${s.name}" with its run history and outputs?`,
+            buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })],
+          });
+          if (answer.button.accept) await SchedulerApi.remove(s.id);
         }),
       ),
     );
@@ -203,31 +207,28 @@ export class SchedulesPanel extends Widget {
     if (!runs) return h('p', { class: 'rtl-Schedules-empty' }, 'loading runs…');
     if (runs.length === 0) return h('p', { class: 'rtl-Schedules-empty' }, 'No runs yet.');
     return h(
-      'table',
+      'ol',
       { class: 'rtl-Schedules-runs' },
-      h(
-        'thead',
-        {},
-        h('tr', {}, ...['status', 'cause', 'started', 'took', 'output'].map((c) => h('th', {}, c))),
-      ),
-      h(
-        'tbody',
-        {},
-        ...runs.map((run) =>
+      ...runs.map((run) =>
+        h(
+          'li',
+          { class: 'rtl-Schedules-run', 'data-run-id': run.id, 'data-status': run.status },
           h(
-            'tr',
-            { class: 'rtl-Schedules-run', 'data-run-id': run.id, 'data-status': run.status },
+            'div',
+            { title: run.error?.message ?? run.reason ?? '' },
+            h('span', { class: `rtl-Schedules-dot rtl-mod-${run.status}` }),
             h(
-              'td',
-              { title: run.error?.message ?? run.reason ?? '' },
-              h('span', { class: `rtl-Schedules-dot rtl-mod-${run.status}` }),
-              run.attempt > 1 ? `${run.status} (#${run.attempt})` : run.status,
+              'strong',
+              { 'data-field': 'status' },
+              run.attempt > 1 ? `${run.status} (attempt ${run.attempt})` : run.status,
             ),
-            h('td', {}, run.cause),
-            h('td', {}, time(run.startedAt ?? run.queuedAt)),
-            h('td', {}, run.durationMs === null ? '—' : formatMs(run.durationMs)),
-            h('td', { class: 'rtl-Schedules-links' }, ...this.links(run)),
+            ' · ',
+            h('span', { 'data-field': 'cause' }, run.cause),
+            ' · ',
+            h('span', { 'data-field': 'started' }, time(run.startedAt ?? run.queuedAt)),
+            run.durationMs === null ? '' : ` · ${formatMs(run.durationMs)}`,
           ),
+          h('div', { class: 'rtl-Schedules-links' }, ...this.links(run)),
         ),
       ),
     );

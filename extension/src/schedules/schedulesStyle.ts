@@ -17,8 +17,9 @@ const CSS = `
 .rtl-Schedules-dot.rtl-mod-failed, .rtl-Schedules-dot.rtl-mod-interrupted { background: var(--jp-error-color1); }
 .rtl-Schedules-dot.rtl-mod-running, .rtl-Schedules-dot.rtl-mod-queued { background: var(--jp-brand-color1); }
 .rtl-Schedules-dot.rtl-mod-skipped { background: var(--jp-warn-color1); }
-.rtl-Schedules-runs { width: calc(100% - 14px); margin: 6px 0 0 14px; border-collapse: collapse; }
-.rtl-Schedules-runs th, .rtl-Schedules-runs td { text-align: left; padding: 2px 4px; border-bottom: 1px solid var(--jp-border-color3); vertical-align: top; }
+.rtl-Schedules-runs { list-style: none; margin: 6px 0 0 14px; padding: 0; }
+.rtl-Schedules-run { padding: 3px 0; border-bottom: 1px solid var(--jp-border-color3); overflow-wrap: anywhere; }
+.rtl-Schedules-run .rtl-Schedules-links { margin: 2px 0 0 12px; }
 .rtl-Schedules-links { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .rtl-Schedules-links a { color: var(--jp-content-link-color); }
 .rtl-Schedules-error { color: var(--jp-error-color1); }

@@ -24,6 +24,8 @@ export interface JupyterLabOptions {
   apiToken?: string;
   /** Files to write into the root folder before start. */
   files?: Record<string, string>;
+  /** The scheduler the proxy forwards `<base>/rtlakehouse/scheduler/*` to. */
+  schedulerUrl?: string;
 }
 
 /** Starts JupyterLab; resolves when its API answers. */
@@ -52,6 +54,7 @@ export async function startJupyterLab(options: JupyterLabOptions): Promise<Jupyt
     JUPYTER_DATA_DIR: join(base, 'data'),
     RTL_ASSISTANT_URL: options.assistantUrl,
     RTL_API_TOKEN: options.apiToken ?? '',
+    ...(options.schedulerUrl ? { RTL_SCHEDULER_URL: options.schedulerUrl } : {}),
   };
   const started: Started = startProcess(
     join(VENV_DIR, 'bin', 'jupyter'),

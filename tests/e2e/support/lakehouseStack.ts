@@ -190,3 +190,43 @@ export function startProducer(options: {
   });
   return serviceOf(started, '', 0);
 }
+
+/**
+ * Starts the scheduler service (services/src/scheduler/main.ts) over a notebooks folder (for
+ * the extension: JupyterLab's root) and a lakehouse; resolves when its /health answers.
+ */
+export async function startSchedulerService(options: {
+  notebooksDir: string;
+  lakehouseDir: string;
+  logDir: string;
+  token?: string;
+  port?: number;
+}): Promise<Service> {
+  const port = options.port ?? (await freePort());
+  const started = startProcess(TSX, tsxArgs('services/src/scheduler/main.ts'), {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      LAKEHOUSE_DIR: options.lakehouseDir,
+      NOTEBOOKS_DIR: options.notebooksDir,
+      SCHEDULER_PORT: String(port),
+      SCHEDULER_HOST: '127.0.0.1',
+      API_TOKEN: options.token ?? '',
+    },
+    logFile: join(options.logDir, `scheduler-${port}.log`),
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${url}/health`, {
+      timeoutMs: 120_000,
+      ok: (s) => s === 200,
+      alive: () => started.process.exitCode === null,
+    });
+  } catch (error) {
+    await started.stop();
+    throw new Error(
+      `the scheduler did not start: ${(error as Error).message}\n${started.log().slice(-3000)}`,
+    );
+  }
+  return serviceOf(started, url, port);
+}
