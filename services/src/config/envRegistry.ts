@@ -219,7 +219,7 @@ export const extensionVariables: Declared[] = [
 export const composeVariables: Declared[] = [
   {
     name: 'JUPYTER_TOKEN',
-    description: 'Token JupyterLab asks for (compose.yml refuses to start without it)',
+    description: 'Token JupyterLab asks for (unset: JupyterLab makes a random one and logs it)',
     secret: true,
   },
 ];
