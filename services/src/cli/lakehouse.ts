@@ -304,7 +304,11 @@ program
             url: s.url ?? '',
           })),
         );
-      } else console.log('stack: not running (`./start.sh` or `lakehouse up` starts it)');
+      } else if (stack.stale)
+        console.log(
+          'stack: not running, but a previous `lakehouse up` did not stop cleanly: `lakehouse down` stops what it left',
+        );
+      else console.log('stack: not running (`./start.sh` or `lakehouse up` starts it)');
       console.table(tables);
       if (Array.isArray(pipelines)) {
         console.table(

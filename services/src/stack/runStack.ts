@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { chooseMode, type ModeDecision } from './chooseMode.js';
 import { kafkaLocal, type LocalBrokerSettings } from './localBroker.js';
 import { dockerAvailable, javaMajorVersion, portOpen } from './probeEnvironment.js';
@@ -247,6 +248,8 @@ export async function runStack(options: RunStackOptions): Promise<number> {
     });
     for (const [i, s] of services.entries())
       if (!health[i]) print(`    ${s.spec.name}: not healthy yet; see ${s.logFile}`);
+    const runner = services.find((s) => s.spec.name === 'pipelines' || s.spec.name === 'embedded');
+    if (runner?.spec.url) print(await pipelinesLine(runner.spec.url));
     if (failedRequired.length > 0) {
       print(`lakehouse up: ${failedRequired.map((s) => s.spec.name).join(', ')} did not start; stopping.`);
       code = 1;
@@ -282,6 +285,21 @@ export async function runStack(options: RunStackOptions): Promise<number> {
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onSignal);
   return code;
+}
+
+const PipelinesStatus = z.object({
+  pipelines: z.array(z.object({ name: z.string(), state: z.string(), lag: z.number().optional() })),
+});
+
+/** One line on the pipelines from the runner's /status: each one's state and lag. */
+async function pipelinesLine(url: string): Promise<string> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    const { pipelines } = PipelinesStatus.parse(await response.json());
+    return `  pipelines: ${pipelines.map((p) => `${p.name} ${p.state}${p.lag === undefined ? '' : ` (lag ${p.lag})`}`).join(', ')}`;
+  } catch (error) {
+    return `  pipelines: no status (${(error as Error).message})`;
+  }
 }
 
 /** Docker mode: `docker compose up -d`, then `docker compose stop` on SIGINT/SIGTERM. */

@@ -18,6 +18,8 @@ export interface ServiceStatus {
 
 export interface StackStatus {
   running: boolean;
+  /** A state file remains from an `up` that did not stop cleanly (`lakehouse down` cleans up). */
+  stale?: boolean;
   pid?: number;
   mode?: string;
   modeReason?: string;
@@ -28,7 +30,8 @@ export interface StackStatus {
 
 export async function stackStatus(config: StackConfig): Promise<StackStatus> {
   const state = await readStackState(config.stateDir);
-  if (!state || !processAlive(state.pid)) return { running: false, services: [] };
+  if (!state) return { running: false, services: [] };
+  if (!processAlive(state.pid)) return { running: false, stale: true, services: [] };
   const services = await Promise.all(
     state.services.map(async (s): Promise<ServiceStatus> => {
       const alive = processMatches(s.pid, s.commandMarker);
