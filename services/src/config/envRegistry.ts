@@ -11,6 +11,7 @@ import { alertServiceEnvSchema } from '../assistant/alertServiceConfig.js';
 import { assistantServiceEnvSchema } from '../assistant/assistantServiceConfig.js';
 import { pipelineServiceEnvSchema } from '../pipelines/pipelineServiceConfig.js';
 import { producerEnvSchema } from '../producer/producerConfigFromEnv.js';
+import { producerServerEnvSchema } from '../producer/producerMetrics.js';
 import { schedulerServiceEnvSchema } from '../scheduler/schedulerServiceConfig.js';
 import { stackEnvSchema } from '../stack/stackConfig.js';
 
@@ -260,6 +261,7 @@ const SOURCES: Source[] = [
     variables: kafkaVariables,
   },
   { group: 'Producer', readers: ['producer'], variables: fromSchema(producerEnvSchema) },
+  { group: 'Producer', readers: ['producer'], variables: fromSchema(producerServerEnvSchema) },
   {
     group: 'Pipeline runner',
     readers: ['pipelines', 'cli'],

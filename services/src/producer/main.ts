@@ -5,18 +5,26 @@
 // Exit codes: 0 stopped cleanly, 1 could not start or failed, 2 invalid settings.
 
 import { ConfigError, createKafkaClient, kafkaConfigFromEnv } from '@rt-lakehouse/kernel-helpers';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createJsonLogger } from '../jsonLogger.js';
+import { type StatusServer, startStatusServer } from '../pipelines/statusServer.js';
 import { createProducerService } from './createProducerService.js';
 import { producerConfigFromEnv } from './producerConfigFromEnv.js';
+import { producerServerConfigFromEnv, registerProducerMetrics } from './producerMetrics.js';
 
 const logger = createJsonLogger({ service: 'producer' });
 
 let settings: {
   config: ReturnType<typeof producerConfigFromEnv>;
   kafka: ReturnType<typeof kafkaConfigFromEnv>;
+  server: ReturnType<typeof producerServerConfigFromEnv>;
 };
 try {
-  settings = { config: producerConfigFromEnv(), kafka: kafkaConfigFromEnv() };
+  settings = {
+    config: producerConfigFromEnv(),
+    kafka: kafkaConfigFromEnv(),
+    server: producerServerConfigFromEnv(),
+  };
 } catch (error) {
   logger.error(error instanceof ConfigError ? error.message : 'invalid settings', { error });
   process.exit(2);
@@ -24,6 +32,20 @@ try {
 
 const client = createKafkaClient(settings.kafka, logger);
 const service = createProducerService({ config: settings.config, kafka: client, logger });
+let server: StatusServer | undefined;
+if (settings.server.PRODUCER_PORT > 0) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'producer_' });
+  registerProducerMetrics(registry, () => service.stats());
+  server = await startStatusServer({
+    port: settings.server.PRODUCER_PORT,
+    host: settings.server.PRODUCER_HOST,
+    registry,
+    status: () => service.stats(),
+    healthy: () => !['failed', 'stopped'].includes(service.stats().state),
+  });
+  logger.info('producer status server listening', { host: settings.server.PRODUCER_HOST, port: server.port });
+}
 
 let signals = 0;
 const onSignal = (signal: NodeJS.Signals) => {
@@ -52,6 +74,8 @@ try {
 
 const final = await service.done;
 await client.disconnect().catch((error: unknown) => logger.warn('disconnect failed', { error }));
+// Closing waits for open scrape connections; the timer below ends the process regardless.
+void server?.close();
 process.exitCode = final.state === 'stopped' ? 0 : 1;
 // Nothing should be left running; should a client timer linger, do not hang on it.
 setTimeout(() => process.exit(), 5_000).unref();
