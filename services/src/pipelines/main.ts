@@ -3,7 +3,7 @@
 // serves /health, /status and /metrics, and stops cleanly on SIGINT/SIGTERM.
 import { createKafkaClient, kafkaConfigFromEnv, Lakehouse } from '@rt-lakehouse/kernel-helpers';
 import { bronzePipeline, goldPipeline, silverPipeline } from '@rt-lakehouse/pipelines';
-import { Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createJsonLogger } from '../jsonLogger.js';
 import { createPipelineService } from './createPipelineService.js';
 import { pipelineServiceConfigFromEnv } from './pipelineServiceConfig.js';
@@ -19,6 +19,7 @@ if (needsKafka && !config.KAFKA_BROKERS) {
 }
 const kafka = needsKafka ? createKafkaClient(kafkaConfigFromEnv(), logger) : undefined;
 const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'pipelines_' });
 const max = config.PIPELINE_MAX_BATCH_RECORDS;
 const trigger = (maxWaitMs: number) =>
   max ? { trigger: { kind: 'continuous' as const, maxBatchRecords: max, maxWaitMs } } : {};
