@@ -409,4 +409,18 @@ describe('the AI SQL cell', () => {
     expect(value).toBeCloseTo(Number(expected.rows[0]![expected.columns[0]!.name]), 2);
     expect(await select.inputValue()).toBe(JSON.stringify(chosen));
   });
+  it('runs corrected SQL in the cell that showed the refusal, and pages through the rows', async () => {
+    const sql = 'SELECT event_id FROM silver_events ORDER BY event_id LIMIT 60';
+    const cell = aiCells(page).first();
+    await cell.locator('textarea.rtl-Answer-sql').fill(sql);
+    await cell.locator('.rtl-Answer-runSql').click();
+    const answer = cell.locator('.rtl-Answer');
+    const count = answer.locator('[data-testid="row-count"]');
+    await expect.poll(() => count.textContent(), { timeout: 60_000 }).toBe('Rows 1–25 of 60');
+    expect(await cell.locator('[data-testid="answer-error"]').count()).toBe(0);
+    await answer.locator('button[aria-label="Next page"]').click();
+    expect(await count.textContent()).toBe('Rows 26–50 of 60');
+    const expected = (await goldRows(sql)).map((r) => r['event_id']);
+    expect((await answerRows(answer)).map((r) => r[0])).toEqual(expected.slice(25, 50));
+  });
 });
