@@ -55,7 +55,7 @@ describe('live KPI widgets and the sidebar', () => {
   beforeAll(async () => {
     ensureSetUp();
     const lakehouseDir = join(work.dir, 'lakehouse');
-    seedLakehouse(lakehouseDir);
+    seedLakehouse(lakehouseDir, 5_000, 1);
     kafka = await ensureKafka(work.dir);
     pipelines = await startPipelines({ lakehouseDir, logDir: work.dir, brokers: kafka.brokers, topic });
     assistant = await startAssistant({
@@ -174,6 +174,12 @@ describe('live KPI widgets and the sidebar', () => {
     const before = await events();
     await assistant.stop();
     await expect.poll(status, { timeout: 30_000 }).toMatch(/^offline/);
+    expect(await events()).toBe(before);
+    // A reopened page shows the last snapshot too (kept in the browser) while the service is away.
+    await page.reload();
+    await openLab(page, lab.labUrl(NOTEBOOK));
+    await waitForNotebook(page);
+    await expect.poll(status, { timeout: 30_000 }).toMatch(/^offline · last snapshot/);
     expect(await events()).toBe(before);
     assistant = await startAssistant({
       lakehouseDir: join(work.dir, 'lakehouse'),
