@@ -66,7 +66,8 @@ export class SupervisedProcess {
       child.once('error', (error) => {
         this.state.lastExit = `could not start: ${error.message}`;
       });
-      child.once('exit', (code, signal) => {
+      // 'close' also follows a failed spawn ('error' without 'exit'), so a restart is planned then too.
+      child.once('close', (code, signal) => {
         this.state.lastExit = signal ? `signal ${signal}` : `exit code ${code}`;
         delete this.state.pid;
         if (this.stopping) this.state.state = 'stopped';
