@@ -5,6 +5,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import type {
+  Alerts,
   Answer,
   ApiErrorBody,
   Health,
@@ -183,6 +184,10 @@ export namespace AiService {
 
   export function kpis(minutes = 60, series = true, signal?: AbortSignal): Promise<Kpis> {
     return request<Kpis>(`/api/kpis?minutes=${minutes}&series=${series}`, {}, signal);
+  }
+
+  export function alerts(signal?: AbortSignal): Promise<Alerts> {
+    return request<Alerts>('/api/alerts', {}, signal);
   }
 
   export function pipelines(signal?: AbortSignal): Promise<PipelinesStatus> {

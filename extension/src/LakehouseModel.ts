@@ -3,7 +3,7 @@
 // service that is down does not blank the others.
 import { type ISignal, Signal } from '@lumino/signaling';
 import { AiService } from './AiService';
-import type { Health, HistoryEntry, PipelinesStatus, Schedule, TableInfo } from './contract';
+import type { Alerts, Health, HistoryEntry, PipelinesStatus, Schedule, TableInfo } from './contract';
 import type { SettingsModel } from './SettingsModel';
 
 /** A value that was fetched, or the reason it could not be. */
@@ -26,6 +26,7 @@ export interface LakehouseState {
   tables?: Fetched<TableInfo[]>;
   quarantine?: Fetched<{ reason: string; count: number }[]>;
   schedules?: Fetched<Schedule[]>;
+  alerts?: Fetched<Alerts>;
   updatedAt?: string;
 }
 
@@ -90,17 +91,19 @@ export class LakehouseModel {
   }
 
   private async fetchAll(): Promise<void> {
-    const [health, pipelines, tables, schedules] = await Promise.all([
+    const [health, pipelines, tables, schedules, alerts] = await Promise.all([
       fetched(() => AiService.health()),
       fetched(() => AiService.pipelines()),
       fetched(() => AiService.tables()),
       fetched(() => AiService.schedules()),
+      fetched(() => AiService.alerts()),
     ]);
     const next: LakehouseState = {
       health,
       pipelines: pipelines.ok ? { ok: true, value: this.pipelineRows(pipelines.value) } : pipelines,
       tables,
       schedules,
+      alerts,
       quarantine: this.stateValue.quarantine,
       updatedAt: new Date().toISOString(),
     };

@@ -1,9 +1,9 @@
-// The lakehouse sidebar: services, pipelines (lag, rows/s, freshness, last batch), tables with
+// The lakehouse sidebar: services, alerts, pipelines (lag, rows/s, freshness, last batch), tables with
 // their schemas and Delta history, quarantine counts and schedules. It polls only while shown.
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
-import type { HealthCheck, TableInfo } from './contract';
+import type { Alerts, HealthCheck, TableInfo } from './contract';
 import { formatMs, formatNumber, h } from './h';
 import type { Fetched, LakehouseModel, LakehouseState } from './LakehouseModel';
 
@@ -57,6 +57,7 @@ export class LakehouseSidebar extends Widget {
         ),
       ),
       this.section('Services', 'services', this.services(state)),
+      this.section('Alerts', 'alerts', this.alerts(state)),
       this.section('Pipelines', 'pipelines', this.pipelines(state)),
       this.section('Tables', 'tables', this.tables(state)),
       this.section('Quarantine', 'quarantine', this.quarantine(state)),
@@ -93,6 +94,29 @@ export class LakehouseSidebar extends Widget {
         `assistant API: ${health.value.status} (up ${formatNumber(health.value.uptimeSeconds, 0)} s)`,
       ),
       ...checks.map(([name, check]) => h('li', {}, dot(check.status), `${name}: ${check.status}`)),
+    );
+  }
+
+  /** Firing alerts of the assistant's monitor, then the last few resolved ones. */
+  private alerts(state: LakehouseState): HTMLElement {
+    const alerts = state.alerts;
+    if (!alerts) return loading();
+    if (!alerts.ok) return problem(alerts);
+    if (!alerts.value.enabled) return h('p', { class: 'rtl-Sidebar-empty' }, 'Alerts are off.');
+    const item = (a: Alerts['active'][number]) =>
+      h(
+        'li',
+        { 'data-alert': a.id, 'data-state': a.state, title: `since ${new Date(a.since).toLocaleString()}` },
+        dot(a.state === 'resolved' ? 'ok' : a.severity === 'critical' ? 'down' : 'degraded'),
+        a.state === 'resolved' ? `resolved: ${a.message}` : a.message,
+      );
+    return h(
+      'ul',
+      { class: 'rtl-Sidebar-list' },
+      ...(alerts.value.active.length === 0
+        ? [h('li', { class: 'rtl-Sidebar-empty' }, 'No alert firing.')]
+        : alerts.value.active.map(item)),
+      ...alerts.value.recent.slice(0, 3).map(item),
     );
   }
 

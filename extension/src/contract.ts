@@ -145,6 +145,28 @@ export interface Health {
   checks: { lakehouse: HealthCheck; engine: HealthCheck; pipelines: HealthCheck };
 }
 
+/** An alert of GET /api/alerts. */
+export interface Alert {
+  id: string;
+  severity: 'warning' | 'critical';
+  state: 'firing' | 'resolved';
+  message: string;
+  value: number | null;
+  threshold: number;
+  since: string;
+  resolvedAt?: string;
+  source: string;
+}
+
+/** GET /api/alerts: firing and recently resolved alerts of the assistant's monitor. */
+export interface Alerts {
+  enabled: boolean;
+  evaluatedAt: string | null;
+  active: Alert[];
+  recent: Alert[];
+  [key: string]: unknown;
+}
+
 /** A scheduled notebook, as a scheduler API lists it. */
 export interface Schedule {
   id: string;
