@@ -1,6 +1,8 @@
 // The pipeline runner service: `node services/src/pipelines/main.ts` (through tsx) or
 // `lakehouse pipelines`. Runs the medallion pipelines named in PIPELINES against Kafka,
 // serves /health, /status and /metrics, and stops cleanly on SIGINT/SIGTERM.
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { createKafkaClient, kafkaConfigFromEnv, Lakehouse } from '@rt-lakehouse/kernel-helpers';
 import { bronzePipeline, goldPipeline, silverPipeline } from '@rt-lakehouse/pipelines';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -69,6 +71,26 @@ server =
         registry,
         status: () => ({ pipelines: service.status() }),
         healthy: () => service.status().every((s) => s.state !== 'failed'),
+        checks: async () => ({
+          lakehouse: await access(lakehouse.dir, constants.R_OK | constants.W_OK).then(
+            () => ({ status: 'ok' as const, dir: lakehouse.dir }),
+            (error: NodeJS.ErrnoException) => ({
+              status: 'down' as const,
+              dir: lakehouse.dir,
+              reason: error.code,
+            }),
+          ),
+          ...Object.fromEntries(
+            service
+              .status()
+              .map((s) => [
+                s.name,
+                s.state === 'failed'
+                  ? { status: 'down' as const, state: s.state, reason: s.error }
+                  : { status: 'ok' as const, state: s.state, lag: s.lag ?? null },
+              ]),
+          ),
+        }),
       })
     : undefined;
 logger.info('pipelines running', {

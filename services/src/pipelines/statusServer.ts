@@ -7,13 +7,24 @@ export interface StatusServer {
   close(): Promise<void>;
 }
 
-/** Serves GET /health, /status (JSON from `status()`) and /metrics on 127.0.0.1 or `host`. */
+/** One dependency check of /health: `ok`, or `down` with a reason. */
+export interface HealthCheck {
+  status: 'ok' | 'down';
+  [detail: string]: unknown;
+}
+
+/**
+ * Serves GET /health, /status (JSON from `status()`) and /metrics on 127.0.0.1 or `host`.
+ * /health answers 503 when `healthy()` is false or a check of `checks()` is down, and lists the
+ * checks when there are any.
+ */
 export async function startStatusServer(options: {
   port: number;
   host?: string;
   registry: Registry;
   status: () => unknown;
   healthy?: () => boolean;
+  checks?: () => Promise<Record<string, HealthCheck>>;
 }): Promise<StatusServer> {
   const server = http.createServer(async (req, res) => {
     const send = (code: number, type: string, body: string) => {
@@ -25,8 +36,14 @@ export async function startStatusServer(options: {
       if (req.method !== 'GET')
         return send(405, 'application/json', JSON.stringify({ error: 'method not allowed' }));
       if (url.pathname === '/health') {
-        const ok = options.healthy?.() ?? true;
-        return send(ok ? 200 : 503, 'application/json', JSON.stringify({ status: ok ? 'ok' : 'degraded' }));
+        const checks = options.checks ? await options.checks() : undefined;
+        const ok =
+          (options.healthy?.() ?? true) && Object.values(checks ?? {}).every((c) => c.status === 'ok');
+        return send(
+          ok ? 200 : 503,
+          'application/json',
+          JSON.stringify({ status: ok ? 'ok' : 'degraded', ...(checks ? { checks } : {}) }),
+        );
       }
       if (url.pathname === '/status') return send(200, 'application/json', JSON.stringify(options.status()));
       if (url.pathname === '/metrics')
