@@ -31,7 +31,10 @@ export function createScheduleClient(ctx: SessionContext): ScheduleHelper {
     try {
       response = await ctx.fetch(url, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(ctx.config().apiToken ? { authorization: `Bearer ${ctx.config().apiToken}` } : {}),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });

@@ -18,6 +18,8 @@ export interface NotebookConfig {
   schedulerUrl: string;
   /** Rows a query returns at most unless the call says otherwise (NOTEBOOK_MAX_ROWS, default 10,000). */
   maxRows: number;
+  /** Bearer token for the services when they require one (API_TOKEN); never printed. */
+  apiToken: string | undefined;
 }
 
 const url = z.url({ protocol: /^https?$/ });
@@ -27,11 +29,12 @@ const schema = z.object({
   PIPELINES_URL: url.default('http://127.0.0.1:8010'),
   SCHEDULER_URL: url.default('http://127.0.0.1:8020'),
   NOTEBOOK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  API_TOKEN: z.string().optional(),
 });
 
 /**
- * Reads LAKEHOUSE_DIR, KAFKA_BROKERS, KAFKA_TOPIC, PIPELINES_URL, SCHEDULER_URL and
- * NOTEBOOK_MAX_ROWS (blank counts as unset). @throws ConfigError naming the bad variable.
+ * Reads LAKEHOUSE_DIR, KAFKA_BROKERS, KAFKA_TOPIC, PIPELINES_URL, SCHEDULER_URL,
+ * NOTEBOOK_MAX_ROWS and API_TOKEN (blank counts as unset). @throws ConfigError naming the bad variable.
  */
 export function notebookConfigFromEnv(env: Env = process.env, cwd: string = process.cwd()): NotebookConfig {
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
@@ -50,5 +53,6 @@ export function notebookConfigFromEnv(env: Env = process.env, cwd: string = proc
     pipelinesUrl: c.PIPELINES_URL.replace(/\/+$/, ''),
     schedulerUrl: c.SCHEDULER_URL.replace(/\/+$/, ''),
     maxRows: c.NOTEBOOK_MAX_ROWS,
+    apiToken: c.API_TOKEN?.trim(),
   };
 }

@@ -66,7 +66,7 @@ describe('envRegistry', () => {
     expect(envVariable('ALERT_SERVICE_DOWNTIME_MAX_S')?.default).toBe('60');
     expect(envVariable('API_TOKEN')).toMatchObject({
       secret: true,
-      readers: ['assistant', 'scheduler', 'cli'],
+      readers: ['assistant', 'scheduler', 'jupyter', 'cli'],
     });
     expect(variablesOf('producer').map((v) => v.name)).toContain('PRODUCER_RATE');
   });
