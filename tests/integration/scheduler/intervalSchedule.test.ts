@@ -100,5 +100,16 @@ describe('an interval schedule', () => {
         lastRun: expect.objectContaining({ status: 'succeeded' }),
       }),
     ]);
+
+    // Prometheus metrics read the same state: one paused schedule, its succeeded runs, a duration.
+    const metrics = await fetch(`${s.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    const succeeded = runs.filter((r) => r.status === 'succeeded').length;
+    expect(text).toContain('scheduler_schedules{state="paused"} 1');
+    expect(text).toContain('scheduler_schedules{state="enabled"} 0');
+    expect(text).toContain(`scheduler_runs{status="succeeded"} ${succeeded}`);
+    expect(text).toContain('scheduler_alerts_firing 0');
+    expect(text).toMatch(new RegExp(`scheduler_last_run_duration_seconds\\{schedule="${id}"\\} [0-9.]+`));
   });
 });
