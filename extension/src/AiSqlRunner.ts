@@ -9,6 +9,7 @@ import { AiService } from './AiService';
 import { aiSqlMetadataOf, updateAiSqlMetadata } from './aiSqlMetadata';
 import { answerOutput, errorOutput } from './answerBundle';
 import type { Answer } from './contract';
+import { questionOfSource } from './questionOfSource.js';
 import type { SettingsModel } from './SettingsModel';
 
 /** What to run: the cell's question, or SQL the user edited in the answer view. */
@@ -55,7 +56,7 @@ export class AiSqlRunner {
     const startedAt = Date.now();
     this.running.set(cellId, { startedAt, abort });
     this.stateChangedSignal.emit({ cellId, running: true, startedAt });
-    const question = cell.sharedModel.getSource().trim();
+    const question = questionOfSource(cell.sharedModel.getSource());
     const meta = aiSqlMetadataOf(cell);
     try {
       if (request.type === 'question' && question === '') {
