@@ -92,6 +92,7 @@ export class AiSqlRunner {
             ...(conversationId ? { conversationId } : {}),
             ...(meta?.question || question ? { question: meta?.question ?? question } : {}),
             maxRows: this.settings.value.maxRows,
+            ...(meta?.asOf ? { asOf: meta.asOf } : {}),
           },
           abort.signal,
         );

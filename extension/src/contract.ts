@@ -56,6 +56,8 @@ export interface SqlRequest {
   conversationId?: string;
   question?: string;
   maxRows?: number;
+  /** Read the tables as of this (the cell's "Data as of"). */
+  asOf?: AsOf;
 }
 
 export interface VerifiedExample {

@@ -164,6 +164,7 @@ export function createApp(deps: AssistantAppDeps): AssistantApp {
         timeoutMs: body.timeoutMs ?? config.QUERY_TIMEOUT_MS,
         ...(body.conversationId !== undefined ? { conversationId: body.conversationId } : {}),
         ...(body.question !== undefined ? { question: body.question } : {}),
+        ...(body.asOf !== undefined ? { asOfVersions: await versionsAsOf(lakehouse, body.asOf) } : {}),
       });
       if (!result.success) throw unanswerable(result.error);
       return answerJson(result.answer);

@@ -24,17 +24,19 @@ const TimeoutMs = z.int().min(1).max(MAX_TIMEOUT_MS).describe('Time limit of the
 
 // ---------------------------------------------------------------- requests
 
+const AsOf = z
+  .union([
+    z.iso.datetime({ offset: true }).describe('Read every table as of this instant (time travel)'),
+    z.record(TableName, z.int().min(0)).describe('Read these tables at these Delta versions'),
+  ])
+  .optional();
+
 export const QueryRequest = z.strictObject({
   question: text().trim().min(1).max(2_000).describe('The question in English'),
   conversationId: ConversationId.optional(),
   maxRows: MaxRows.optional(),
   timeoutMs: TimeoutMs.optional(),
-  asOf: z
-    .union([
-      z.iso.datetime({ offset: true }).describe('Read every table as of this instant (time travel)'),
-      z.record(TableName, z.int().min(0)).describe('Read these tables at these Delta versions'),
-    ])
-    .optional(),
+  asOf: AsOf,
   path: z.enum(['planner', 'llm']).optional().describe('Force the planner or the LLM path'),
 });
 
@@ -44,6 +46,7 @@ export const SqlRequest = z.strictObject({
   question: text().max(2_000).optional().describe('The question this SQL answers (kept with the turn)'),
   maxRows: MaxRows.optional(),
   timeoutMs: TimeoutMs.optional(),
+  asOf: AsOf,
 });
 
 export const FeedbackRequest = z.strictObject({

@@ -126,6 +126,24 @@ describe('POST /api/query', () => {
     }
   });
 
+  it('runs edited SQL as of given Delta versions too', async () => {
+    const table = await lake.lakehouse.table('silver_events');
+    const latest = (await table.latest()).version;
+    const sql = 'SELECT count(*) AS n FROM silver_events';
+    const now = await call<Json>(api.base, '/api/sql', { body: { sql } });
+    const then = await call<Json>(api.base, '/api/sql', {
+      body: { sql, asOf: { silver_events: latest - 1 } },
+    });
+    expect(now.status).toBe(200);
+    expect(then.status).toBe(200);
+    expect(then.body['tableVersions']).toEqual({ silver_events: latest - 1 });
+    const count = (b: Json) => Number((b['rows'] as Record<string, unknown>[])[0]!['n']);
+    expect(count(then.body)).toBe((await table.snapshot({ version: latest - 1 })).numRecords());
+    expect(count(now.body)).toBe((await table.snapshot({ version: latest })).numRecords());
+    const bad = await call(api.base, '/api/sql', { body: { sql, asOf: 'yesterday' } });
+    expect(bad.status).toBe(400);
+  });
+
   it('reads every table as of an instant, 422 before the first commit', async () => {
     const now = await call<Json>(api.base, '/api/query', {
       body: { question: 'How many orders were placed in the last hour?', asOf: new Date().toISOString() },

@@ -25,6 +25,8 @@ export interface SqlOptions {
   /** Attach the SQL run to a conversation as a turn (the AI cell's "edit and re-run"). */
   conversationId?: string;
   question?: string;
+  /** Read tables as of these Delta versions (time travel), by table name. */
+  asOfVersions?: Record<string, number>;
 }
 
 /** A verified question → SQL pair in the knowledge base. */
