@@ -108,11 +108,9 @@ export class DeltaDuckDb {
       const types = described.columnTypes();
       let adds: CheckpointRows['adds'];
       const addIndex = names.indexOf('add');
-      let addHasPath = false;
       if (addIndex >= 0) {
         const addType = types[addIndex]!;
         const fields = addType.typeId === DuckDBTypeId.STRUCT ? addType.entryNames : [];
-        addHasPath = fields.includes('path');
         const wanted = ADD_FIELDS.filter((f) => fields.includes(f.name));
         const select = wanted.map((f) =>
           f.json ? `to_json(add.${quoteIdent(f.name)})::VARCHAR` : `add.${quoteIdent(f.name)}`,
@@ -127,9 +125,7 @@ export class DeltaDuckDb {
         };
       }
       const others = names.filter((n) => n !== 'add');
-      // Rows without an add: testing the add's path reads one column, not the whole struct. An
-      // add whose path is null is invalid and fails as such on either side of the split.
-      const othersFilter = addIndex < 0 ? 'TRUE' : addHasPath ? 'add.path IS NULL' : 'add IS NULL';
+      const othersFilter = addIndex < 0 ? 'TRUE' : 'add IS NULL';
       let rows: unknown[] = [];
       if (others.length > 0) {
         const reader = await c.runAndReadAll(
