@@ -4,10 +4,10 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createKafkaClient, kafkaConfigFromEnv, Lakehouse } from '@rt-lakehouse/kernel-helpers';
-import { bronzePipeline, goldPipeline, silverPipeline } from '@rt-lakehouse/pipelines';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createJsonLogger } from '../jsonLogger.js';
 import { createPipelineService } from './createPipelineService.js';
+import { medallionDefinitions } from './medallionDefinitions.js';
 import { pipelineServiceConfigFromEnv } from './pipelineServiceConfig.js';
 import { type StatusServer, startStatusServer } from './statusServer.js';
 
@@ -22,21 +22,11 @@ if (needsKafka && !config.KAFKA_BROKERS) {
 const kafka = needsKafka ? createKafkaClient(kafkaConfigFromEnv(), logger) : undefined;
 const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'pipelines_' });
-const max = config.PIPELINE_MAX_BATCH_RECORDS;
-const trigger = (maxWaitMs: number) =>
-  max ? { trigger: { kind: 'continuous' as const, maxBatchRecords: max, maxWaitMs } } : {};
-const definitions = config.PIPELINES.map((name) =>
-  name === 'bronze'
-    ? bronzePipeline({
-        topic: config.KAFKA_TOPIC,
-        groupId: config.PIPELINE_GROUP_ID,
-        sessionTimeoutMs: config.PIPELINE_SESSION_TIMEOUT_MS,
-        ...trigger(100),
-      })
-    : name === 'silver'
-      ? silverPipeline(trigger(250))
-      : goldPipeline(trigger(250)),
-);
+const definitions = medallionDefinitions(config, {
+  topic: config.KAFKA_TOPIC,
+  groupId: config.PIPELINE_GROUP_ID,
+  sessionTimeoutMs: config.PIPELINE_SESSION_TIMEOUT_MS,
+});
 const service = createPipelineService({
   lakehouse,
   logger,

@@ -8,10 +8,11 @@
 // in progress and stops. The next start continues from the tables: a stream of its own name per
 // run, so Bronze's recorded positions of an earlier run never make it skip records.
 import { ConfigError, Lakehouse, MemoryStreamSource } from '@rt-lakehouse/kernel-helpers';
-import { bronzePipeline, goldPipeline, silverPipeline, TABLES } from '@rt-lakehouse/pipelines';
+import { TABLES } from '@rt-lakehouse/pipelines';
 import { Registry } from 'prom-client';
 import { createJsonLogger } from '../jsonLogger.js';
 import { createPipelineService } from '../pipelines/createPipelineService.js';
+import { medallionDefinitions } from '../pipelines/medallionDefinitions.js';
 import { pipelineServiceConfigFromEnv } from '../pipelines/pipelineServiceConfig.js';
 import { type StatusServer, startStatusServer } from '../pipelines/statusServer.js';
 import { createProducerService } from '../producer/createProducerService.js';
@@ -41,16 +42,7 @@ const producer = createProducerService({
   logger,
 });
 const registry = new Registry();
-const max = config.PIPELINE_MAX_BATCH_RECORDS;
-const trigger = (maxWaitMs: number) =>
-  max ? { trigger: { kind: 'continuous' as const, maxBatchRecords: max, maxWaitMs } } : {};
-const definitions = config.PIPELINES.map((name) =>
-  name === 'bronze'
-    ? bronzePipeline({ source: () => source, ...trigger(100) })
-    : name === 'silver'
-      ? silverPipeline(trigger(250))
-      : goldPipeline(trigger(250)),
-);
+const definitions = medallionDefinitions(config, { source: () => source });
 const service = createPipelineService({
   lakehouse,
   logger,
