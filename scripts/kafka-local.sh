@@ -8,6 +8,7 @@
 #   scripts/kafka-local.sh status                     exit 0 when running and accepting connections
 #   scripts/kafka-local.sh topic <name> <partitions>  create a topic (no-op when it exists)
 #   scripts/kafka-local.sh classpath                  print the classpath (for the perf tools)
+#   scripts/kafka-local.sh cluster-id                 print a fresh KRaft cluster id
 #
 # Environment: KAFKA_VERSION (default below), KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093),
 # KAFKA_DATA_DIR (<repo>/data/kafka), KAFKA_HEAP_OPTS (-Xms256m -Xmx512m),
@@ -187,11 +188,8 @@ cmd_start() {
   mkdir -p "$KAFKA_DATA_DIR" "$LOG_DIRS"
   write_server_properties
   if [[ ! -f "$LOG_DIRS/meta.properties" ]]; then
-    local cluster_id
-    # A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
     run_java kafka.tools.StorageTool format --ignore-formatted \
-      --cluster-id "$cluster_id" --config "$PROPS_FILE" >>"$LOG_FILE" 2>&1 ||
+      --cluster-id "$(new_cluster_id)" --config "$PROPS_FILE" >>"$LOG_FILE" 2>&1 ||
       { tail -n 30 "$LOG_FILE" >&2; die "formatting storage in $LOG_DIRS failed"; }
   fi
   local mark=0
@@ -261,6 +259,17 @@ cmd_status() {
   return 1
 }
 
+# A KRaft cluster id is 16 random bytes in URL-safe base64 without padding. Like Kafka's own
+# Uuid.randomUuid, draw again when it begins with '-': the storage tool's argument parser would
+# read such an id as an option ("--cluster-id: expected one argument"), one start in 64.
+new_cluster_id() {
+  local id="-"
+  while [[ "$id" == -* ]]; do
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  done
+  echo "$id"
+}
+
 cmd_topic() {
   local name="${1:-}" partitions="${2:-}"
   [[ -n "$name" && "$partitions" =~ ^[0-9]+$ ]] || die "usage: $0 topic <name> <partitions>"
@@ -281,8 +290,9 @@ main() {
     status) cmd_status ;;
     topic) cmd_topic "$@" ;;
     classpath) cmd_fetch && echo "$LIB_DIR/*" ;;
+    cluster-id) new_cluster_id ;;
     *)
-      echo "usage: $0 fetch|start|stop|status|topic <name> <partitions>|classpath" >&2
+      echo "usage: $0 fetch|start|stop|status|topic <name> <partitions>|classpath|cluster-id" >&2
       exit 2
       ;;
   esac
