@@ -65,6 +65,8 @@ const TIMEOUT_LIMIT_MS = 3_600_000;
 /** Engine bookkeeping lives outside `main`, where the guard lets no query reach it. */
 const INTERNAL_SCHEMA = '_rtl_engine';
 const VERSIONS_TABLE = `${INTERNAL_SCHEMA}.table_versions`;
+const MAX_REMEMBERED_VERDICTS = 512;
+const MAX_REMEMBERED_VERDICT_LENGTH = 8_192;
 
 interface View {
   name: string;
@@ -81,6 +83,9 @@ export class DuckDbSqlEngine implements SqlEngine {
   private queued: Promise<RefreshResult> | undefined;
   private lastRefreshAt = Number.NEGATIVE_INFINITY;
   private closed = false;
+  /** Guard verdicts by view names and SQL text (see guard()). */
+  private readonly verdicts = new Map<string, SqlGuardResult>();
+  private viewNamesKey = '';
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -207,9 +212,10 @@ export class DuckDbSqlEngine implements SqlEngine {
     const limited = `SELECT * FROM (\n${body}\n) LIMIT ${limits.maxRows + 1}`;
     let canLimit = (await this.guard(connection, limited)).success;
 
-    await connection.run('BEGIN TRANSACTION');
-    // Read in the query's own transaction: these are the versions of the views it binds.
-    const versions = await readVersions(connection);
+    // Read in the query's own transaction (one round trip with its BEGIN): these are the
+    // versions of the views it binds. The transaction is never committed: it only reads, and
+    // closing the connection after the query ends it.
+    const versions = await readVersions(connection, 'BEGIN TRANSACTION; ');
     // Time travel: CTEs named after the tables shadow their views inside the (checked) query.
     const travel = (text: string) =>
       timeTravel ? `${timeTravel}\nSELECT * FROM (\n${withoutTrailingTerminators(text)}\n)` : text;
@@ -257,7 +263,6 @@ export class DuckDbSqlEngine implements SqlEngine {
       }
       stop();
     }
-    await connection.run('COMMIT');
     return {
       columns: names.map((name, i) => ({ name, type: types[i]!.toString() })),
       rows,
@@ -388,7 +393,28 @@ export class DuckDbSqlEngine implements SqlEngine {
     return verdict.data.tables;
   }
 
+  /**
+   * The guard's verdict, remembered per text and set of views: dashboards and the KPI reads
+   * send the same SQL again and again, and a verdict depends on nothing else.
+   */
   private async guard(connection: DuckDBConnection, sql: string): Promise<SqlGuardResult> {
+    if (sql.length > MAX_REMEMBERED_VERDICT_LENGTH) return this.judge(connection, sql);
+    const key = `${this.viewNamesKey}\u0000${sql}`;
+    const known = this.verdicts.get(key);
+    if (known) {
+      // Least recently used first out: a hit moves to the end.
+      this.verdicts.delete(key);
+      this.verdicts.set(key, known);
+      return known;
+    }
+    const verdict = await this.judge(connection, sql);
+    this.verdicts.set(key, verdict);
+    if (this.verdicts.size > MAX_REMEMBERED_VERDICTS)
+      this.verdicts.delete(this.verdicts.keys().next().value as string);
+    return verdict;
+  }
+
+  private async judge(connection: DuckDBConnection, sql: string): Promise<SqlGuardResult> {
     let tree: unknown;
     try {
       const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
@@ -530,6 +556,12 @@ export class DuckDbSqlEngine implements SqlEngine {
     const versions: Record<string, number> = {};
     for (const view of [...this.views.values()].sort((a, b) => (a.name < b.name ? -1 : 1)))
       versions[view.name] = view.version;
+    // The guard accepts only the views' names: verdicts given for another set no longer hold.
+    const viewNamesKey = Object.keys(versions).join('\u0000');
+    if (viewNamesKey !== this.viewNamesKey) {
+      this.viewNamesKey = viewNamesKey;
+      this.verdicts.clear();
+    }
     return { versions, updated, removed, failed };
   }
 
@@ -563,8 +595,8 @@ export class DuckDbSqlEngine implements SqlEngine {
   }
 }
 
-async function readVersions(connection: DuckDBConnection): Promise<Map<string, number>> {
-  const reader = await connection.runAndReadAll(`SELECT name, version FROM ${VERSIONS_TABLE}`);
+async function readVersions(connection: DuckDBConnection, before = ''): Promise<Map<string, number>> {
+  const reader = await connection.runAndReadAll(`${before}SELECT name, version FROM ${VERSIONS_TABLE}`);
   return new Map((reader.getRows() as [string, bigint][]).map(([name, version]) => [name, Number(version)]));
 }
 

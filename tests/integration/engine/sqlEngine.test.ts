@@ -118,6 +118,10 @@ describe('views over Delta snapshots', () => {
     expect(after.rows).toEqual([{ n: 101, top: 1000 }]);
     expect(after.tableVersions).toEqual({ events: 1 });
 
+    // Refused while the table does not exist; the same text is judged again once it does.
+    await expect(engine.query('SELECT * FROM late_table')).rejects.toMatchObject({
+      code: 'SQL_UNKNOWN_TABLE',
+    });
     await write('late_table', "SELECT 'x' AS k, 42 AS v");
     const late = await engine.query('SELECT * FROM late_table');
     expect(late.rows).toEqual([{ k: 'x', v: 42 }]);
