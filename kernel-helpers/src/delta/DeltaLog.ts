@@ -88,6 +88,11 @@ export class DeltaLog {
   }
 
   /** The actions of commit `version`. Throws DeltaError when absent, corrupt or invalid. */
+  /** Whether commit `version`'s file exists (one metadata request, no read). */
+  async hasCommit(version: number): Promise<boolean> {
+    return (await this.store.head(LOG_DIR + commitFileName(version))) !== undefined;
+  }
+
   async readCommit(version: number): Promise<Action[]> {
     let bytes: Uint8Array;
     try {

@@ -219,6 +219,14 @@ export class DeltaTable {
   }
 
   /** Whether the table has a Delta log (a table once seen is not listed again). */
+  /**
+   * Whether a version after `version` has been committed: a cheap probe of the next commit
+   * file (writers create commits in order), for callers that poll for changes.
+   */
+  hasVersionAfter(version: number): Promise<boolean> {
+    return this.log.hasCommit(version + 1);
+  }
+
   async exists(): Promise<boolean> {
     return this.latestSnapshot !== undefined || this.log.exists();
   }

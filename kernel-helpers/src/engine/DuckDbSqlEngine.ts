@@ -86,6 +86,9 @@ export class DuckDbSqlEngine implements SqlEngine {
   /** Guard verdicts by view names and SQL text (see guard()). */
   private readonly verdicts = new Map<string, SqlGuardResult>();
   private viewNamesKey = '';
+  /** A sequence lock over view changes: changes under way, and changes finished. */
+  private viewsChanging = 0;
+  private viewGeneration = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -160,7 +163,9 @@ export class DuckDbSqlEngine implements SqlEngine {
         connection.interrupt();
       }, limits.timeoutMs);
       try {
-        const result = await this.execute(connection, sql, params, limits, () => timedOut, asOf?.with);
+        const result =
+          (await this.execute(connection, sql, params, limits, () => timedOut, asOf?.with, 'optimistic')) ??
+          (await this.execute(connection, sql, params, limits, () => timedOut, asOf?.with, 'transaction'))!;
         for (const [t, v] of Object.entries(asOf?.versions ?? {})) result.versions.set(t, v);
         return {
           ...result,
@@ -189,8 +194,13 @@ export class DuckDbSqlEngine implements SqlEngine {
   }
 
   /**
-   * Runs a checked query in one transaction with the read of the view versions. Throws when
-   * `stopped()` turns true (an interrupt can end a stream early without an error).
+   * Runs a checked query and tells the versions of the views it read. Throws when `stopped()`
+   * turns true (an interrupt can end a stream early without an error).
+   *
+   * 'optimistic': the versions are the engine's own record of its views, valid when no view
+   * changed from before the statements to after them (a sequence lock over refreshes); when one
+   * did, the result is dropped and `undefined` returned. 'transaction': the statements run in
+   * one transaction that also reads the versions table — one more round trip, always exact.
    */
   private async execute(
     connection: DuckDBConnection,
@@ -198,8 +208,11 @@ export class DuckDbSqlEngine implements SqlEngine {
     params: DuckDBValue[] | Record<string, DuckDBValue> | undefined,
     limits: { maxRows: number; countTotal: boolean },
     stopped: () => boolean,
-    timeTravel?: string,
-  ): Promise<Omit<QueryResult, 'elapsedMs' | 'tableVersions'> & { versions: Map<string, number> }> {
+    timeTravel: string | undefined,
+    mode: 'optimistic' | 'transaction',
+  ): Promise<
+    (Omit<QueryResult, 'elapsedMs' | 'tableVersions'> & { versions: Map<string, number> }) | undefined
+  > {
     const stop = () => {
       if (stopped())
         throw new QueryError('QUERY_TIMEOUT', 'the query was stopped at its time limit', { sql });
@@ -212,10 +225,15 @@ export class DuckDbSqlEngine implements SqlEngine {
     const limited = `SELECT * FROM (\n${body}\n) LIMIT ${limits.maxRows + 1}`;
     let canLimit = (await this.guard(connection, limited)).success;
 
-    // Read in the query's own transaction (one round trip with its BEGIN): these are the
-    // versions of the views it binds. The transaction is never committed: it only reads, and
-    // closing the connection after the query ends it.
-    const versions = await readVersions(connection, 'BEGIN TRANSACTION; ');
+    const generation = this.viewGeneration;
+    if (mode === 'optimistic' && this.viewsChanging > 0) return undefined;
+    // Optimistic: the views as the engine recorded them (checked below). Transaction: read in
+    // the query's own transaction (one round trip with its BEGIN), never committed — it only
+    // reads, and closing the connection after the query ends it.
+    const versions =
+      mode === 'optimistic'
+        ? new Map([...this.views.values()].map((v) => [v.name, v.version]))
+        : await readVersions(connection, 'BEGIN TRANSACTION; ');
     // Time travel: CTEs named after the tables shadow their views inside the (checked) query.
     const travel = (text: string) =>
       timeTravel ? `${timeTravel}\nSELECT * FROM (\n${withoutTrailingTerminators(text)}\n)` : text;
@@ -263,6 +281,8 @@ export class DuckDbSqlEngine implements SqlEngine {
       }
       stop();
     }
+    if (mode === 'optimistic' && (this.viewsChanging > 0 || this.viewGeneration !== generation))
+      return undefined;
     return {
       columns: names.map((name, i) => ({ name, type: types[i]!.toString() })),
       rows,
@@ -508,8 +528,22 @@ export class DuckDbSqlEngine implements SqlEngine {
     const updated: string[] = [];
     const removed: string[] = [];
     const failed: { table: string; message: string }[] = [];
+    // Views whose table has no newer commit stay as they are; the probes are metadata requests
+    // and run at once (a refresh runs before every query unless minRefreshIntervalMs is set).
+    const unchanged = await Promise.all(
+      names.map(async (name) => {
+        const known = this.views.get(name.toLowerCase());
+        if (!known || this.failures.has(name.toLowerCase())) return false;
+        try {
+          return !(await (await this.lakehouse.table(name)).hasVersionAfter(known.version));
+        } catch {
+          return false;
+        }
+      }),
+    );
     // Sequential: the Delta core shares one DuckDB connection for its footer reads.
-    for (const name of names) {
+    for (const [i, name] of names.entries()) {
+      if (unchanged[i]) continue;
       const key = name.toLowerCase();
       try {
         const table = await this.lakehouse.table(name);
@@ -522,14 +556,16 @@ export class DuckDbSqlEngine implements SqlEngine {
           continue;
         }
         const scan = await table.scanSql(snapshot);
-        await this.inTransaction(async () => {
-          await this.admin.run(`CREATE OR REPLACE VIEW ${quoteIdent(name)} AS ${scan}`);
-          await this.admin.run(`INSERT OR REPLACE INTO ${VERSIONS_TABLE} VALUES ($1, $2)`, [
-            name,
-            snapshot.version,
-          ]);
-        });
-        this.views.set(key, { name, version: snapshot.version, snapshot });
+        await this.changeViews(
+          async () => {
+            await this.admin.run(`CREATE OR REPLACE VIEW ${quoteIdent(name)} AS ${scan}`);
+            await this.admin.run(`INSERT OR REPLACE INTO ${VERSIONS_TABLE} VALUES ($1, $2)`, [
+              name,
+              snapshot.version,
+            ]);
+          },
+          () => this.views.set(key, { name, version: snapshot.version, snapshot }),
+        );
         this.failures.delete(key);
         updated.push(name);
         logger.debug('lakehouse view refreshed', { table: name, version: snapshot.version });
@@ -542,11 +578,13 @@ export class DuckDbSqlEngine implements SqlEngine {
     }
     for (const [key, view] of this.views) {
       if (present.has(key)) continue;
-      await this.inTransaction(async () => {
-        await this.admin.run(`DROP VIEW IF EXISTS ${quoteIdent(view.name)}`);
-        await this.admin.run(`DELETE FROM ${VERSIONS_TABLE} WHERE name = $1`, [view.name]);
-      });
-      this.views.delete(key);
+      await this.changeViews(
+        async () => {
+          await this.admin.run(`DROP VIEW IF EXISTS ${quoteIdent(view.name)}`);
+          await this.admin.run(`DELETE FROM ${VERSIONS_TABLE} WHERE name = $1`, [view.name]);
+        },
+        () => this.views.delete(key),
+      );
       this.failures.delete(key);
       this.lakehouse.forget(view.name);
       removed.push(view.name);
@@ -563,6 +601,21 @@ export class DuckDbSqlEngine implements SqlEngine {
       this.verdicts.clear();
     }
     return { versions, updated, removed, failed };
+  }
+
+  /**
+   * Changes views in one admin transaction, then the engine's record of them (`record`), inside
+   * the sequence lock that optimistic queries check.
+   */
+  private async changeViews(work: () => Promise<void>, record: () => void): Promise<void> {
+    this.viewsChanging++;
+    try {
+      await this.inTransaction(work);
+      record();
+    } finally {
+      this.viewsChanging--;
+      this.viewGeneration++;
+    }
   }
 
   private async inTransaction(work: () => Promise<void>): Promise<void> {

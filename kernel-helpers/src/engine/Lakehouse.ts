@@ -80,9 +80,15 @@ export class Lakehouse {
     }
     const names: string[] = [];
     const seen = new Set<string>();
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (!entry.isDirectory()) continue;
-      if (!(await isDirectory(path.join(this.deltaDir, entry.name, LOG_DIR)))) continue;
+    const folders = entries
+      .filter((entry) => entry.isDirectory())
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // The log-folder checks are independent: run them at once (the engine lists before each query).
+    const hasLog = await Promise.all(
+      folders.map((entry) => isDirectory(path.join(this.deltaDir, entry.name, LOG_DIR))),
+    );
+    for (const [i, entry] of folders.entries()) {
+      if (!hasLog[i]) continue;
       if (!Lakehouse.isTableName(entry.name)) {
         this.logger.warn('skipping a Delta table whose folder name is not a SQL identifier', {
           folder: entry.name,

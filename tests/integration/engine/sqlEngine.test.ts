@@ -163,6 +163,29 @@ describe('views over Delta snapshots', () => {
     for (const r of results) expect(r.rows[0]!['c']).toBe(10 * (r.tableVersions['counter']! + 1));
     expect((await engine.query('SELECT count(*) AS c FROM counter')).rows).toEqual([{ c: 60 }]);
   });
+
+  it('runs a query again on the new version when its view is replaced while it runs', async () => {
+    await write('ticker', 'SELECT 1::BIGINT AS n');
+    const slow = 'SELECT count(*) AS c FROM ticker, range(150000000) r(i) WHERE i % 7 >= 0';
+    const before = performance.now();
+    await engine.query(slow);
+    const took = performance.now() - before;
+    // Started on version 0; version 1 is committed and its view created while it runs.
+    const running = engine.query(slow);
+    await new Promise((r) => setTimeout(r, 20));
+    await write('ticker', 'SELECT 1::BIGINT AS n');
+    expect((await engine.refresh()).updated).toEqual(['ticker']);
+    const changedAt = performance.now() - before - took;
+    const result = await running;
+    // The result and the version it reports agree: the view it began with was replaced, so the
+    // engine ran it again in a transaction that read the new view and its version.
+    expect(result.tableVersions).toEqual({ ticker: 1 });
+    expect(result.rows).toEqual([{ c: 2 * 150_000_000 }]);
+    // The replacement happened inside the first run (or this test proves nothing).
+    expect(changedAt).toBeLessThan(took);
+    await fs.rm(path.join(dir, 'delta', 'ticker'), { recursive: true });
+    expect((await engine.refresh()).removed).toEqual(['ticker']);
+  });
 });
 
 describe('refresh interval', () => {
