@@ -8,12 +8,18 @@
 // The watermark is the smallest, over source partitions, of the newest event time seen in that
 // partition, minus the lateness (as Flink does): a partition that falls behind — a runner died,
 // a backlog is replayed unevenly — holds the watermark back instead of having its events
-// declared late.
+// declared late. Given `sourcePartitions` (the Bronze topic's partition count), a partition not
+// seen yet holds it too: until every partition has shown up, there is no watermark (no window
+// is final, nothing is late), unless `idleMs` of processing time have passed since Gold's first
+// event without them — then, like Flink's `withIdleness`, the missing partitions count as idle
+// and the watermark follows the partitions seen. It never goes back: an idle partition that
+// wakes up later finds the windows already final.
 import {
   type DeltaChange,
   DeltaStreamSource,
   definePipeline,
   type PipelineDefinition,
+  type PipelineEnv,
   type Trigger,
   where,
 } from '@rt-lakehouse/kernel-helpers';
@@ -29,7 +35,34 @@ export interface GoldPipelineOptions {
   latenessMs?: number;
   trigger?: Trigger;
   name?: string;
+  /**
+   * How many source partitions feed Silver (the Bronze topic's partition count), or how to find
+   * out when Gold starts (asked once; e.g. of Kafka). While fewer distinct partitions have been
+   * seen, the watermark is held: no window is final and nothing is late. Without it, only the
+   * partitions seen count (a backlog read one partition ahead can make the others' first events
+   * late).
+   */
+  sourcePartitions?: number | ((env: PipelineEnv) => Promise<number | undefined>);
+  /**
+   * Processing time (ms) after Gold's first event (or its restart) after which partitions still
+   * not seen count as idle: the watermark then follows the partitions seen (default 60 s).
+   */
+  idleMs?: number;
+  /** Processing-time clock in epoch ms (default Date.now); for tests. */
+  now?: () => number;
 }
+
+/**
+ * A `sourcePartitions` for a Bronze that reads Kafka topic `topic`: asked when Gold starts, of the
+ * runner's Kafka client (which makes the topic, as Bronze does, when it does not exist yet).
+ * Without a Kafka client there is no count, and Gold counts the partitions it has seen.
+ */
+export const kafkaTopicPartitions =
+  (topic: string) =>
+  async (env: PipelineEnv): Promise<number | undefined> =>
+    env.kafka
+      ? (await env.kafka.admin.ensureTopic(topic, env.kafka.config.partitions)).partitions
+      : undefined;
 
 /**
  * The KPI aggregation over silver rows `source`, per window, as DESIGN.md's glossary defines
@@ -60,11 +93,32 @@ export function goldPipeline(options: GoldPipelineOptions = {}): PipelineDefinit
   const windowMs = options.windowMs ?? 60_000;
   const latenessMs = options.latenessMs ?? 15 * 60_000;
   const bucketMs = (ts: number) => Math.floor(ts / windowMs) * windowMs;
-  // Newest event time per source partition seen in Silver up to the version Gold processed.
+  const idleMs = options.idleMs ?? 60_000;
+  const now = options.now ?? Date.now;
+  // Newest event time per source partition seen in Silver up to the version Gold processed
+  // (-1: rows without a partition).
   const maxByPartition = new Map<number, number>();
+  // The source's partition count, once known (undefined: count only the partitions seen).
+  let expected: { partitions: number | undefined } | undefined;
+  // Processing time since when partitions have been missing (set at the first event seen).
+  let waitingSince: number | undefined;
+  // The watermark given out so far: it never goes back.
+  let current: number | undefined;
   const watermarkOf = (): number | undefined => {
-    if (maxByPartition.size === 0) return undefined;
-    return Math.min(...maxByPartition.values()) - latenessMs;
+    if (maxByPartition.size === 0) return current;
+    const partitions = expected?.partitions;
+    if (partitions !== undefined) {
+      let seen = 0;
+      for (const p of maxByPartition.keys()) if (p >= 0) seen++;
+      if (seen < partitions) {
+        waitingSince ??= now();
+        // Held for partitions not seen yet, until they are idle.
+        if (now() - waitingSince < idleMs) return current;
+      }
+    }
+    const next = Math.min(...maxByPartition.values()) - latenessMs;
+    if (current === undefined || next > current) current = next;
+    return current;
   };
   // Running aggregates of the windows still open (ending after the watermark).
   const open = new Map<number, WindowAggregate>();
@@ -118,6 +172,14 @@ export function goldPipeline(options: GoldPipelineOptions = {}): PipelineDefinit
     async init(ctx) {
       maxByPartition.clear();
       open.clear();
+      waitingSince = undefined;
+      current = undefined;
+      if (expected === undefined) {
+        const partitions = options.sourcePartitions;
+        expected = {
+          partitions: typeof partitions === 'function' ? await partitions(ctx.env) : partitions,
+        };
+      }
       const position = ctx.sinkPosition(gold, silver);
       if (position === undefined) return;
       const table = await ctx.env.lakehouse.table(silver);

@@ -1,6 +1,11 @@
 // @rt-lakehouse/pipelines: the medallion pipeline definitions (bronze, silver, gold).
 export { type BronzePipelineOptions, bronzePipeline } from './bronzePipeline.js';
-export { type GoldPipelineOptions, goldKpisSql, goldPipeline } from './goldPipeline.js';
+export {
+  type GoldPipelineOptions,
+  goldKpisSql,
+  goldPipeline,
+  kafkaTopicPartitions,
+} from './goldPipeline.js';
 export { medallionPipelines } from './medallionPipelines.js';
 export {
   type ReplayQuarantineOptions,

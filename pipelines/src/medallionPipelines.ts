@@ -1,7 +1,7 @@
 // The three medallion pipelines with shared settings.
 import type { KafkaRecord, PipelineDefinition, StreamSource, Trigger } from '@rt-lakehouse/kernel-helpers';
 import { bronzePipeline } from './bronzePipeline.js';
-import { goldPipeline } from './goldPipeline.js';
+import { type GoldPipelineOptions, goldPipeline, kafkaTopicPartitions } from './goldPipeline.js';
 import { silverPipeline } from './silverPipeline.js';
 
 export interface MedallionOptions {
@@ -11,11 +11,20 @@ export interface MedallionOptions {
   source?: () => StreamSource<KafkaRecord>;
   /** One trigger for all three (e.g. availableNow for backfills). */
   trigger?: Trigger;
+  /**
+   * How many partitions the source has, for Gold's watermark (docs/streaming.md, "Event time").
+   * On Kafka it defaults to the topic's count, asked when Gold starts; give an in-process
+   * source's `partitions` here.
+   */
+  sourcePartitions?: GoldPipelineOptions['sourcePartitions'];
 }
 
 /** Bronze, Silver and Gold, in that order. */
 export function medallionPipelines(options: MedallionOptions = {}): PipelineDefinition<unknown>[] {
   const trigger = options.trigger ? { trigger: options.trigger } : {};
+  const sourcePartitions =
+    options.sourcePartitions ??
+    (options.source ? undefined : kafkaTopicPartitions(options.topic ?? 'ecommerce_events'));
   return [
     bronzePipeline({
       ...(options.topic ? { topic: options.topic } : {}),
@@ -24,6 +33,6 @@ export function medallionPipelines(options: MedallionOptions = {}): PipelineDefi
       ...trigger,
     }),
     silverPipeline(trigger),
-    goldPipeline(trigger),
+    goldPipeline({ ...trigger, ...(sourcePartitions === undefined ? {} : { sourcePartitions }) }),
   ] as PipelineDefinition<unknown>[];
 }

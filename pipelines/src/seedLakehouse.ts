@@ -79,7 +79,10 @@ export async function seedLakehouse(options: SeedOptions): Promise<SeedResult> {
       env,
     ),
     new PipelineRunner(
-      goldPipeline({ trigger: { kind: 'continuous', maxBatchRecords: 2_000_000, maxWaitMs: 50 } }),
+      goldPipeline({
+        trigger: { kind: 'continuous', maxBatchRecords: 2_000_000, maxWaitMs: 50 },
+        sourcePartitions: source.partitions,
+      }),
       env,
     ),
   ];

@@ -19,7 +19,11 @@ if (needsKafka && !config.KAFKA_BROKERS) {
   logger.error('the bronze pipeline needs KAFKA_BROKERS (or run `lakehouse up` for the embedded mode)');
   process.exit(2);
 }
-const kafka = needsKafka ? createKafkaClient(kafkaConfigFromEnv(), logger) : undefined;
+// Gold uses Kafka too when there is one: it asks how many partitions the topic has.
+const kafka =
+  needsKafka || (config.KAFKA_BROKERS && config.PIPELINES.includes('gold'))
+    ? createKafkaClient(kafkaConfigFromEnv(), logger)
+    : undefined;
 const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'pipelines_' });
 const definitions = medallionDefinitions(config, {

@@ -42,7 +42,7 @@ const producer = createProducerService({
   logger,
 });
 const registry = new Registry();
-const definitions = medallionDefinitions(config, { source: () => source });
+const definitions = medallionDefinitions(config, { source: () => source }, source.partitions);
 const service = createPipelineService({
   lakehouse,
   logger,

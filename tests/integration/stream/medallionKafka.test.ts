@@ -10,7 +10,13 @@ import {
   noopLogger,
   PipelineRunner,
 } from '@rt-lakehouse/kernel-helpers';
-import { bronzePipeline, goldPipeline, silverPipeline, TABLES } from '@rt-lakehouse/pipelines';
+import {
+  bronzePipeline,
+  goldPipeline,
+  kafkaTopicPartitions,
+  silverPipeline,
+  TABLES,
+} from '@rt-lakehouse/pipelines';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { produceRecords, testKafkaClient, uniqueTopic } from '../../support/kafkaTestEnv.js';
 import {
@@ -40,16 +46,15 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-const DAY_MS = 86_400_000;
-
 function faultyRecords(seed: number, n: number): GeneratedRecord[] {
   return createEventGenerator({
     seed,
-    // Yesterday noon, not "now": the generator follows the day, and at night 15,000 events span
-    // ~50 min of event time. Gold's watermark counts only the Kafka partitions it has seen, so on
-    // a backlog that Bronze reads one partition ahead of the others, a span beyond the lateness
-    // (15 min) makes the other partitions' first events late (see docs/streaming.md, limits).
-    start: Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS / 2,
+    // From "now" on purpose: the generator's rate follows the time of day, and at night 15,000
+    // events span ~50 min of event time, more than Gold's lateness (15 min). Bronze reads this
+    // backlog one partition ahead of the others, so this checks that Gold, told the topic's
+    // partition count, waits for every partition before declaring anything late
+    // (docs/streaming.md, "Event time").
+    start: Date.now() - 30 * 60_000,
     eventsPerSecond: 20,
     faults: {
       malformedJson: 0.02,
@@ -147,7 +152,7 @@ describe('medallion pipelines on Kafka', () => {
     const runners = [
       new PipelineRunner(bronzePipeline({ topic, groupId: `${topic}-ref`, sessionTimeoutMs: 6_000 }), env),
       new PipelineRunner(silverPipeline(), env),
-      new PipelineRunner(goldPipeline(), env),
+      new PipelineRunner(goldPipeline({ sourcePartitions: kafkaTopicPartitions(topic) }), env),
     ];
     for (const r of runners) await r.start();
     await waitDrained(reference, records.length, 120_000, () =>
