@@ -23,16 +23,28 @@ function hashKey(key: string): number {
   return h >>> 0;
 }
 
+/** Consumed records retained before the source asks which of them the sinks hold. */
+const TRIM_EVERY = 20_000;
+
 /**
  * Holds records in memory per partition. `topic` names the stream in the records and in the
  * source keys (`<topic>:<partition>`); pick a name that no Kafka topic the same pipeline reads
  * uses, so positions never mix. Offsets restart at 0 in a new process: a memory source is for
  * one process's lifetime, with `resume` skipping what the sinks already hold.
+ *
+ * Memory stays bounded by what is not yet written: like a log with retention, records every
+ * sink holds (the `resume` positions, asked again after each TRIM_EVERY consumed records) are
+ * dropped; the ones after them stay for a rewind.
  */
 export class MemoryStreamSource implements StreamSource<KafkaRecord> {
   readonly id: string;
   private readonly logs: KafkaRecord[][];
+  /** Offset of each partition's first retained record (logs[p][0]). */
+  private readonly bases: number[];
+  /** Offset of each partition's next record to deliver. */
   private readonly cursors: number[];
+  private consumedSinceTrim = 0;
+  private trimming: Promise<void> | undefined;
   private closed = false;
   private waiter: (() => void) | undefined;
   private resume: ResumePositions | undefined;
@@ -44,6 +56,7 @@ export class MemoryStreamSource implements StreamSource<KafkaRecord> {
   ) {
     this.id = `memory:${topic}`;
     this.logs = Array.from({ length: partitions }, () => []);
+    this.bases = Array.from({ length: partitions }, () => 0);
     this.cursors = Array.from({ length: partitions }, () => 0);
   }
 
@@ -56,7 +69,7 @@ export class MemoryStreamSource implements StreamSource<KafkaRecord> {
       log.push({
         topic: this.topic,
         partition,
-        offset: BigInt(log.length),
+        offset: BigInt(this.bases[partition]! + log.length),
         key: m.key === null ? null : Buffer.from(m.key),
         value: m.value === null ? null : Buffer.from(m.value),
         timestamp: m.timestamp ?? now,
@@ -82,8 +95,33 @@ export class MemoryStreamSource implements StreamSource<KafkaRecord> {
     const positions = await this.resume!(keys);
     keys.forEach((k, p) => {
       const last = positions.get(k);
-      this.cursors[p] = last === undefined ? 0 : last + 1;
+      const cursor = last === undefined ? 0 : last + 1;
+      if (cursor < this.bases[p]!)
+        throw new Error(
+          `memory source ${this.topic}: partition ${p} must restart at offset ${cursor}, but records before ${this.bases[p]} were dropped once the sinks held them`,
+        );
+      this.cursors[p] = cursor;
     });
+  }
+
+  /** Drops the records every sink holds (see the class comment). */
+  private async trim(): Promise<void> {
+    const keys = this.logs.map((_, p) => `${this.topic}:${p}`);
+    const positions = await this.resume!(keys);
+    keys.forEach((k, p) => {
+      const last = positions.get(k);
+      if (last === undefined) return;
+      // Never past what was delivered: a rewind restarts from the sinks' positions.
+      const drop = Math.min(last + 1, this.cursors[p]!) - this.bases[p]!;
+      if (drop <= 0) return;
+      this.logs[p]!.splice(0, drop);
+      this.bases[p]! += drop;
+    });
+  }
+
+  /** Records retained now, delivered or not (for tests and status). */
+  get retained(): number {
+    return this.logs.reduce((n, log) => n + log.length, 0);
   }
 
   async start(resume: ResumePositions): Promise<void> {
@@ -92,10 +130,21 @@ export class MemoryStreamSource implements StreamSource<KafkaRecord> {
   }
 
   private available(): number {
-    return this.logs.reduce((n, log, p) => n + Math.max(0, log.length - this.cursors[p]!), 0);
+    return this.logs.reduce(
+      (n, log, p) => n + Math.max(0, this.bases[p]! + log.length - this.cursors[p]!),
+      0,
+    );
   }
 
   async next(maxRecords: number, maxWaitMs: number): Promise<StreamBatch<KafkaRecord> | undefined> {
+    // The caller asks for more once its last batch is written (or failed, and will rewind).
+    if (this.consumedSinceTrim >= TRIM_EVERY && this.resume && !this.trimming) {
+      this.consumedSinceTrim = 0;
+      this.trimming = this.trim().finally(() => {
+        this.trimming = undefined;
+      });
+      await this.trimming;
+    }
     // A closed, drained source waits too: callers loop on next() and must not spin.
     if (this.available() === 0 && maxWaitMs > 0) {
       await new Promise<void>((resolve) => {
@@ -115,13 +164,15 @@ export class MemoryStreamSource implements StreamSource<KafkaRecord> {
     const share = Math.max(1, Math.ceil(maxRecords / this.partitions));
     for (let p = 0; p < this.partitions && records.length < maxRecords; p++) {
       const log = this.logs[p]!;
+      const base = this.bases[p]!;
       const from = this.cursors[p]!;
-      const to = Math.min(log.length, from + share, from + maxRecords - records.length);
+      const to = Math.min(base + log.length, from + share, from + maxRecords - records.length);
       if (to <= from) continue;
-      for (let i = from; i < to; i++) records.push(log[i]!);
+      for (let i = from; i < to; i++) records.push(log[i - base]!);
       ranges.set(`${this.topic}:${p}`, { first: from, last: to - 1 });
       this.cursors[p] = to;
     }
+    this.consumedSinceTrim += records.length;
     if (records.length === 0) return undefined;
     return { records, ranges, polledAt: Date.now(), lag: this.available() };
   }
