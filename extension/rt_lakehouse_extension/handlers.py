@@ -57,20 +57,21 @@ class RtLakehouse(Configurable):
         return os.environ.get("RTL_API_TOKEN") or os.environ.get("API_TOKEN", "")
 
 
-class AssistantProxyHandler(APIHandler):
-    """Forwards one request to the assistant; streams server-sent events as they come."""
+class ServiceProxyHandler(APIHandler):
+    """Forwards one request to a service of the stack, with the token and Jupyter's auth.
+
+    Subclasses name the service, its base URL and the response headers passed back."""
+
+    # In messages: "the <service> at <host> is not reachable".
+    service = "service"
+    response_headers = FORWARDED_RESPONSE_HEADERS
 
     def initialize(self, settings: RtLakehouse):
         self.rtl = settings
         self._client_gone = False
 
-    @tornado.web.authenticated
-    async def get(self, path):
-        await self._forward("GET", path)
-
-    @tornado.web.authenticated
-    async def post(self, path):
-        await self._forward("POST", path)
+    def service_url(self) -> str:  # not base_url: JupyterHandler has one (the server's)
+        raise NotImplementedError
 
     def on_connection_close(self):
         self._client_gone = True
@@ -84,7 +85,7 @@ class AssistantProxyHandler(APIHandler):
             if k not in JUPYTER_QUERY_KEYS and not (k.isdigit() and v == "")
         ]
         query = urlencode(pairs)
-        return f"{self.rtl.assistant_url}/{path}" + (f"?{query}" if query else "")
+        return f"{self.service_url()}/{path}" + (f"?{query}" if query else "")
 
     def _upstream_headers(self):
         headers = {name: self.request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in self.request.headers}
@@ -94,27 +95,26 @@ class AssistantProxyHandler(APIHandler):
 
     def _down(self, error):
         self.set_status(502)
-        self.set_header("Content-Type", "application/json")
-        host = urlsplit(self.rtl.assistant_url).netloc
+        host = urlsplit(self.service_url()).netloc
         body = {
             "error": {
                 "code": "SERVICE_DOWN",
-                "message": f"the assistant service at {host} is not reachable ({error})",
+                "message": f"the {self.service} at {host} is not reachable ({error})",
                 "suggestions": [],
             }
         }
         self.finish(json.dumps(body))
 
+    def _on_response(self, response, content_type):
+        """A subclass's last word on the headers of a forwarded answer."""
+
     async def _forward(self, method, path):
-        is_stream = path.rstrip("/").endswith("kpis/stream")
-        if is_stream:
-            await self._stream(path)
-            return
+        has_body = method in ("POST", "PATCH")
         request = HTTPRequest(
             self._target(path),
             method=method,
             headers=self._upstream_headers(),
-            body=self.request.body if method == "POST" else None,
+            body=(self.request.body or b"") if has_body else None,
             connect_timeout=self.rtl.connect_timeout,
             request_timeout=self.rtl.request_timeout,
             follow_redirects=False,
@@ -128,10 +128,36 @@ class AssistantProxyHandler(APIHandler):
             self._down(response.error)
             return
         self.set_status(response.code, response.reason)
-        for name in FORWARDED_RESPONSE_HEADERS:
+        for name in self.response_headers:
             if name in response.headers:
                 self.set_header(name, response.headers[name])
-        self.finish(response.body or b"")
+        content_type = response.headers.get("Content-Type", "application/json")
+        self._on_response(response, content_type)
+        if response.code == 204:
+            self.finish()
+            return
+        # APIHandler.finish would label every answer JSON: keep the service's own type.
+        self.finish(response.body or b"", set_content_type=content_type)
+
+
+class AssistantProxyHandler(ServiceProxyHandler):
+    """Forwards to the assistant API; relays server-sent event streams as they come."""
+
+    service = "assistant service"
+
+    def service_url(self):
+        return self.rtl.assistant_url
+
+    @tornado.web.authenticated
+    async def get(self, path):
+        if path.rstrip("/").endswith("kpis/stream"):
+            await self._stream(path)
+        else:
+            await self._forward("GET", path)
+
+    @tornado.web.authenticated
+    async def post(self, path):
+        await self._forward("POST", path)
 
     async def _stream(self, path):
         """Relays a server-sent event stream chunk by chunk until either side goes away."""
@@ -154,7 +180,7 @@ class AssistantProxyHandler(APIHandler):
             if not started:
                 started = True
                 self.set_status(status["code"])
-                for name in FORWARDED_RESPONSE_HEADERS:
+                for name in self.response_headers:
                     if name in status["headers"]:
                         self.set_header(name, status["headers"][name])
                 self.set_header("Cache-Control", "no-cache, no-transform")
@@ -188,13 +214,23 @@ class AssistantProxyHandler(APIHandler):
         self.finish()
 
 
-# Response headers of the scheduler passed back too: a run's output is a download, and its HTML
-# keeps the scheduler's sandbox.
-SCHEDULER_RESPONSE_HEADERS = (*FORWARDED_RESPONSE_HEADERS, "Content-Disposition")
-
-
-class SchedulerProxyHandler(AssistantProxyHandler):
+class SchedulerProxyHandler(ServiceProxyHandler):
     """Forwards ``<base>/rtlakehouse/scheduler/<path>`` to the scheduler service (same token)."""
+
+    service = "scheduler"
+    # A run's output is a download: its file name comes along.
+    response_headers = (*FORWARDED_RESPONSE_HEADERS, "Content-Disposition")
+
+    def service_url(self):
+        return self.rtl.scheduler_url
+
+    @tornado.web.authenticated
+    async def get(self, path):
+        await self._forward("GET", path)
+
+    @tornado.web.authenticated
+    async def post(self, path):
+        await self._forward("POST", path)
 
     @tornado.web.authenticated
     async def patch(self, path):
@@ -204,48 +240,11 @@ class SchedulerProxyHandler(AssistantProxyHandler):
     async def delete(self, path):
         await self._forward("DELETE", path)
 
-    def _target(self, path):
-        target = super()._target(path)
-        return self.rtl.scheduler_url + target[len(self.rtl.assistant_url) :]
-
-    def _down(self, error):
-        self.set_status(502)
-        host = urlsplit(self.rtl.scheduler_url).netloc
-        body = {"error": {"code": "SERVICE_DOWN", "message": f"the scheduler at {host} is not reachable ({error})"}}
-        self.finish(json.dumps(body))
-
-    async def _forward(self, method, path):
-        has_body = method in ("POST", "PATCH")
-        request = HTTPRequest(
-            self._target(path),
-            method=method,
-            headers=self._upstream_headers(),
-            body=(self.request.body or b"") if has_body else None,
-            connect_timeout=self.rtl.connect_timeout,
-            request_timeout=self.rtl.request_timeout,
-            follow_redirects=False,
-        )
-        try:
-            response = await AsyncHTTPClient().fetch(request, raise_error=False)
-        except Exception as error:  # connection refused, DNS, TLS: the service is down
-            self._down(error)
-            return
-        if response.code == 599:  # tornado's "no HTTP response" (timeout, reset)
-            self._down(response.error)
-            return
-        self.set_status(response.code, response.reason)
-        for name in SCHEDULER_RESPONSE_HEADERS:
-            if name in response.headers:
-                self.set_header(name, response.headers[name])
-        content_type = response.headers.get("Content-Type", "application/json")
+    def _on_response(self, response, content_type):
         if content_type.startswith("text/html"):
             # A run's HTML is the notebook authors' content: in a sandbox (its own opaque origin, no
             # access to Jupyter's cookies or API), framed only by JupyterLab itself.
             self.set_header("Content-Security-Policy", "sandbox allow-scripts allow-popups; frame-ancestors 'self'")
-        if response.code == 204:
-            self.finish()
-            return
-        self.finish(response.body or b"", set_content_type=content_type)
 
 
 def setup_handlers(server_app) -> RtLakehouse:

@@ -121,8 +121,12 @@ export class KafkaStreamSource implements StreamSource<KafkaRecord> {
       },
     });
     this.consumer = consumer;
-    // The producer may not have created the topic yet: make it, as DESIGN.md defines it.
-    await this.client.admin.ensureTopic(this.options.topic, this.options.partitions ?? 3);
+    // The producer may not have created the topic yet: make it as the producer would
+    // (KAFKA_PARTITIONS, else the 3 partitions of DESIGN.md).
+    await this.client.admin.ensureTopic(
+      this.options.topic,
+      this.options.partitions ?? this.client.config.partitions ?? 3,
+    );
     await consumer.subscribe([this.options.topic]);
     await consumer.run({
       eachBatch: async (batch) => {
