@@ -8,9 +8,13 @@ describe('scripts/kafka-local.sh cluster-id', () => {
   it('prints 22-character URL-safe ids that never begin with "-" (the storage tool would read one as an option)', () => {
     // One random id in 64 begins with '-' before the redraw; 640 draws meet that case with
     // probability 1 - (63/64)^640 > 99.99%, so a regression fails here, not in CI's broker start.
-    const ids = execFileSync('bash', ['-c', `for i in $(seq 640); do bash "$1" cluster-id; done`, '_', script], {
-      encoding: 'utf8',
-    })
+    const ids = execFileSync(
+      'bash',
+      ['-c', `for i in $(seq 640); do bash "$1" cluster-id; done`, '_', script],
+      {
+        encoding: 'utf8',
+      },
+    )
       .trim()
       .split('\n');
     expect(ids).toHaveLength(640);
