@@ -5,11 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeltaError, UnsupportedFeatureError } from '@rt-lakehouse/kernel-helpers';
 import { type DeltaDuckDb, DeltaTable, type Snapshot } from '@rt-lakehouse/kernel-helpers/delta';
+import { sharedPath } from '../support/sharedData.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '../..');
 export const CONFORMANCE_ROOT = path.resolve(
-  process.env['DELTA_CONFORMANCE_DIR'] ?? path.join(REPO_ROOT, '../shared/delta-conformance'),
+  process.env['DELTA_CONFORMANCE_DIR'] ?? sharedPath('delta-conformance'),
 );
 
 /** One expected state of a table: the rows (parquet files) and, for DAT, protocol versions. */

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedPath } from '../support/sharedData.js';
 import { launchChromium, openLab, runCommand } from './support/browser.js';
 import { ensureSetUp } from './support/ensureSetUp.js';
 import { type JupyterLab, startJupyterLab } from './support/jupyterLab.js';
@@ -22,13 +23,11 @@ import {
   waitForKernelIdle,
   waitForNotebook,
 } from './support/notebook.js';
-import { REPO_ROOT, SCREENSHOTS_DIR, VENV_DIR } from './support/paths.js';
+import { SCREENSHOTS_DIR, VENV_DIR } from './support/paths.js';
 
 const TOKEN = 'e2e-assistant-token';
 const NOTEBOOK = 'ai-sql.ipynb';
-const PUBLIC_SET = JSON.parse(
-  readFileSync(join(REPO_ROOT, '..', 'shared', 'nl2sql_public.json'), 'utf8'),
-) as {
+const PUBLIC_SET = JSON.parse(readFileSync(sharedPath('nl2sql_public.json'), 'utf8')) as {
   cases: { id: string; q: string; gold: string[]; followup?: string }[];
 };
 const caseOf = (id: string) => PUBLIC_SET.cases.find((c) => c.id === id)!;

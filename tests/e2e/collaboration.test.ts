@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedPath } from '../support/sharedData.js';
 import { launchChromium, openLab } from './support/browser.js';
 import { ensureSetUp } from './support/ensureSetUp.js';
 import { type JupyterLab, startJupyterLab } from './support/jupyterLab.js';
@@ -18,13 +19,13 @@ import {
   waitForKernelIdle,
   waitForNotebook,
 } from './support/notebook.js';
-import { REPO_ROOT, VENV_DIR } from './support/paths.js';
+import { VENV_DIR } from './support/paths.js';
 
 const TOKEN = 'e2e-assistant-token';
 const NOTEBOOK = 'shared.ipynb';
-const PUBLIC_SET = JSON.parse(
-  readFileSync(join(REPO_ROOT, '..', 'shared', 'nl2sql_public.json'), 'utf8'),
-) as { cases: { id: string; q: string; gold: string[]; followup?: string }[] };
+const PUBLIC_SET = JSON.parse(readFileSync(sharedPath('nl2sql_public.json'), 'utf8')) as {
+  cases: { id: string; q: string; gold: string[]; followup?: string }[];
+};
 const CASE = PUBLIC_SET.cases.find((c) => c.id === 'p21')!;
 
 describe('real-time collaboration on AI SQL cells', () => {

@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { Lakehouse } from '@rt-lakehouse/kernel-helpers';
 import { seedLakehouse } from '@rt-lakehouse/pipelines';
 import autocannon from 'autocannon';
+import { sharedPath } from '../support/sharedData.js';
 import { pacedLoad } from './pacedLoad.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -37,7 +38,7 @@ const KPI_RATE = int('BENCH_API_KPI_RATE', 500);
 const CONNECTIONS = int('BENCH_API_CONNECTIONS', 50);
 const QUERY_CONNECTIONS = int('BENCH_API_QUERY_CONNECTIONS', 8);
 const STREAMS = int('BENCH_API_STREAMS', 200);
-const PUBLIC_SET = process.env['NL2SQL_PUBLIC'] ?? path.resolve(repo, '../shared/nl2sql_public.json');
+const PUBLIC_SET = process.env['NL2SQL_PUBLIC'] ?? sharedPath('nl2sql_public.json');
 
 interface Row {
   phase: string;

@@ -26,8 +26,8 @@ import {
   openDuckDb,
 } from '@rt-lakehouse/kernel-helpers';
 import { seedLakehouse } from '@rt-lakehouse/pipelines';
+import { sharedPath } from '../support/sharedData.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const int = (name: string, fallback: number) => {
   const raw = process.env[name];
   const n = raw === undefined || raw === '' ? fallback : Number(raw);
@@ -39,7 +39,7 @@ const DAYS = int('BENCH_QUERY_DAYS', 7);
 const SEED = int('BENCH_QUERY_SEED', 1);
 const ASK_REPEATS = int('BENCH_QUERY_ASK_REPEATS', 5);
 const SQL_REPEATS = int('BENCH_QUERY_SQL_REPEATS', 7);
-const PUBLIC_SET = process.env['NL2SQL_PUBLIC'] ?? path.resolve(repo, '../shared/nl2sql_public.json');
+const PUBLIC_SET = process.env['NL2SQL_PUBLIC'] ?? sharedPath('nl2sql_public.json');
 const log = (msg: string) => process.stderr.write(`bench:query: ${msg}\n`);
 
 // ---------------------------------------------------------------- the seeded lakehouse

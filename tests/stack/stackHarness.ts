@@ -6,6 +6,7 @@ import { existsSync, promises as fs, readdirSync, readFileSync, readlinkSync } f
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { sharedPath } from '../support/sharedData.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -322,9 +323,7 @@ export async function eventually<T>(
 
 /** The first question of the public NL set (../shared/nl2sql_public.json). */
 export function publicQuestion(index = 0): string {
-  const set = JSON.parse(
-    readFileSync(path.join(REPO_ROOT, '..', 'shared', 'nl2sql_public.json'), 'utf8'),
-  ) as {
+  const set = JSON.parse(readFileSync(sharedPath('nl2sql_public.json'), 'utf8')) as {
     cases: { q: string }[];
   };
   return set.cases[index]!.q;

@@ -15,6 +15,7 @@ import {
   type TableSchema,
 } from '@rt-lakehouse/kernel-helpers';
 import { seedLakehouse } from '@rt-lakehouse/pipelines';
+import { sharedPath } from '../../support/sharedData.js';
 import { executionMatch, orderByOf, orderKeysOf } from './executionMatch.js';
 import { pinClock } from './pinClock.js';
 
@@ -38,13 +39,12 @@ export interface EvalSet {
 export type EvalSetName = 'public' | 'paraphrases';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, '../../..');
 
 /** The public set (../shared/nl2sql_public.json, or NL2SQL_PUBLIC) or this folder's paraphrases.json. */
 export function loadEvalSet(name: EvalSetName): EvalSet {
   const file =
     name === 'public'
-      ? (process.env.NL2SQL_PUBLIC ?? path.resolve(REPO, '../shared/nl2sql_public.json'))
+      ? (process.env.NL2SQL_PUBLIC ?? sharedPath('nl2sql_public.json'))
       : path.join(HERE, 'paraphrases.json');
   return JSON.parse(readFileSync(file, 'utf8')) as EvalSet;
 }

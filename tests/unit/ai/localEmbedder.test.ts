@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalWords, cosineSimilarity, LocalEmbedder } from '@rt-lakehouse/kernel-helpers';
 import { describe, expect, it } from 'vitest';
+import { sharedPath } from '../../support/sharedData.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../../..');
@@ -53,9 +54,7 @@ describe('LocalEmbedder', () => {
   });
 
   it('retrieves the public question a paraphrase restates (top-1 ≥ 90 %, top-3 100 %)', () => {
-    const publicSet = JSON.parse(
-      readFileSync(path.resolve(REPO, '../shared/nl2sql_public.json'), 'utf8'),
-    ) as {
+    const publicSet = JSON.parse(readFileSync(sharedPath('nl2sql_public.json'), 'utf8')) as {
       cases: { id: string; q: string }[];
     };
     const paraphrases = JSON.parse(
