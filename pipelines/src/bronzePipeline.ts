@@ -25,9 +25,11 @@ export interface BronzePipelineOptions {
   sessionTimeoutMs?: number;
 }
 
+export const DEFAULT_TOPIC = 'ecommerce_events';
+
 export function bronzePipeline(options: BronzePipelineOptions = {}): PipelineDefinition<KafkaRecord> {
   const table = options.table ?? TABLES.bronze;
-  const topic = options.topic ?? 'ecommerce_events';
+  const topic = options.topic ?? DEFAULT_TOPIC;
   return definePipeline<KafkaRecord>({
     name: options.name ?? 'bronze',
     description: `Raw records of ${options.source ? 'the in-process source' : `Kafka topic ${topic}`} into ${table}`,

@@ -23,6 +23,7 @@ import {
   type Trigger,
   where,
 } from '@rt-lakehouse/kernel-helpers';
+import { DEFAULT_TOPIC } from './bronzePipeline.js';
 import { changedRowsSql, readRows } from './readChangedRows.js';
 import { GOLD_KPIS_SCHEMA, TABLES } from './tableSchemas.js';
 
@@ -63,6 +64,18 @@ export const kafkaTopicPartitions =
     env.kafka
       ? (await env.kafka.admin.ensureTopic(topic, env.kafka.config.partitions)).partitions
       : undefined;
+
+/**
+ * Gold's `sourcePartitions` for a Bronze reading `bronze`: `given` (an in-process source's
+ * count), else the Kafka topic's count asked when Gold starts; none for an in-process source
+ * whose count was not given.
+ */
+export function sourcePartitionsFor(
+  bronze: { source?: unknown; topic?: string },
+  given?: GoldPipelineOptions['sourcePartitions'],
+): GoldPipelineOptions['sourcePartitions'] {
+  return given ?? (bronze.source ? undefined : kafkaTopicPartitions(bronze.topic ?? DEFAULT_TOPIC));
+}
 
 /**
  * The KPI aggregation over silver rows `source`, per window, as DESIGN.md's glossary defines

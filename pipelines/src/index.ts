@@ -5,6 +5,7 @@ export {
   goldKpisSql,
   goldPipeline,
   kafkaTopicPartitions,
+  sourcePartitionsFor,
 } from './goldPipeline.js';
 export { medallionPipelines } from './medallionPipelines.js';
 export {

@@ -1,7 +1,7 @@
 // The three medallion pipelines with shared settings.
 import type { KafkaRecord, PipelineDefinition, StreamSource, Trigger } from '@rt-lakehouse/kernel-helpers';
 import { bronzePipeline } from './bronzePipeline.js';
-import { type GoldPipelineOptions, goldPipeline, kafkaTopicPartitions } from './goldPipeline.js';
+import { type GoldPipelineOptions, goldPipeline, sourcePartitionsFor } from './goldPipeline.js';
 import { silverPipeline } from './silverPipeline.js';
 
 export interface MedallionOptions {
@@ -22,9 +22,7 @@ export interface MedallionOptions {
 /** Bronze, Silver and Gold, in that order. */
 export function medallionPipelines(options: MedallionOptions = {}): PipelineDefinition<unknown>[] {
   const trigger = options.trigger ? { trigger: options.trigger } : {};
-  const sourcePartitions =
-    options.sourcePartitions ??
-    (options.source ? undefined : kafkaTopicPartitions(options.topic ?? 'ecommerce_events'));
+  const sourcePartitions = sourcePartitionsFor(options, options.sourcePartitions);
   return [
     bronzePipeline({
       ...(options.topic ? { topic: options.topic } : {}),

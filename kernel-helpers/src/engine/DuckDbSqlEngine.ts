@@ -83,7 +83,11 @@ export class DuckDbSqlEngine implements SqlEngine {
   private queued: Promise<RefreshResult> | undefined;
   private lastRefreshAt = Number.NEGATIVE_INFINITY;
   private closed = false;
-  /** Guard verdicts by view names and SQL text (see guard()). */
+  /**
+   * Guard verdicts by view names and SQL text (see guard()). The names in the key keep a verdict
+   * judged while a refresh changed the views from being served for the new set; clearing on a
+   * change only frees the old entries.
+   */
   private readonly verdicts = new Map<string, SqlGuardResult>();
   private viewNamesKey = '';
   /** A sequence lock over view changes: changes under way, and changes finished. */
@@ -233,7 +237,7 @@ export class DuckDbSqlEngine implements SqlEngine {
     const versions =
       mode === 'optimistic'
         ? new Map([...this.views.values()].map((v) => [v.name, v.version]))
-        : await readVersions(connection, 'BEGIN TRANSACTION; ');
+        : await beginAndReadVersions(connection);
     // Time travel: CTEs named after the tables shadow their views inside the (checked) query.
     const travel = (text: string) =>
       timeTravel ? `${timeTravel}\nSELECT * FROM (\n${withoutTrailingTerminators(text)}\n)` : text;
@@ -648,8 +652,11 @@ export class DuckDbSqlEngine implements SqlEngine {
   }
 }
 
-async function readVersions(connection: DuckDBConnection, before = ''): Promise<Map<string, number>> {
-  const reader = await connection.runAndReadAll(`${before}SELECT name, version FROM ${VERSIONS_TABLE}`);
+/** Begins a transaction on `connection` and reads the view versions in it (one round trip). */
+async function beginAndReadVersions(connection: DuckDBConnection): Promise<Map<string, number>> {
+  const reader = await connection.runAndReadAll(
+    `BEGIN TRANSACTION; SELECT name, version FROM ${VERSIONS_TABLE}`,
+  );
   return new Map((reader.getRows() as [string, bigint][]).map(([name, version]) => [name, Number(version)]));
 }
 

@@ -122,10 +122,10 @@ export class KafkaStreamSource implements StreamSource<KafkaRecord> {
     });
     this.consumer = consumer;
     // The producer may not have created the topic yet: make it as the producer would
-    // (KAFKA_PARTITIONS, else the 3 partitions of DESIGN.md).
+    // (KAFKA_PARTITIONS, 3 by default as in DESIGN.md).
     await this.client.admin.ensureTopic(
       this.options.topic,
-      this.options.partitions ?? this.client.config.partitions ?? 3,
+      this.options.partitions ?? this.client.config.partitions,
     );
     await consumer.subscribe([this.options.topic]);
     await consumer.run({

@@ -44,7 +44,6 @@ export class MemoryStreamSource implements StreamSource<KafkaRecord> {
   /** Offset of each partition's next record to deliver. */
   private readonly cursors: number[];
   private consumedSinceTrim = 0;
-  private trimming: Promise<void> | undefined;
   private closed = false;
   private waiter: (() => void) | undefined;
   private resume: ResumePositions | undefined;
@@ -119,7 +118,7 @@ export class MemoryStreamSource implements StreamSource<KafkaRecord> {
     });
   }
 
-  /** Records retained now, delivered or not (for tests and status). */
+  /** Records retained now, delivered or not (tests check the bound with it). */
   get retained(): number {
     return this.logs.reduce((n, log) => n + log.length, 0);
   }
@@ -138,12 +137,9 @@ export class MemoryStreamSource implements StreamSource<KafkaRecord> {
 
   async next(maxRecords: number, maxWaitMs: number): Promise<StreamBatch<KafkaRecord> | undefined> {
     // The caller asks for more once its last batch is written (or failed, and will rewind).
-    if (this.consumedSinceTrim >= TRIM_EVERY && this.resume && !this.trimming) {
+    if (this.consumedSinceTrim >= TRIM_EVERY && this.resume) {
       this.consumedSinceTrim = 0;
-      this.trimming = this.trim().finally(() => {
-        this.trimming = undefined;
-      });
-      await this.trimming;
+      await this.trim();
     }
     // A closed, drained source waits too: callers loop on next() and must not spin.
     if (this.available() === 0 && maxWaitMs > 0) {

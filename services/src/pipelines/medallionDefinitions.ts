@@ -7,8 +7,8 @@ import {
   type BronzePipelineOptions,
   bronzePipeline,
   goldPipeline,
-  kafkaTopicPartitions,
   silverPipeline,
+  sourcePartitionsFor,
 } from '@rt-lakehouse/pipelines';
 import type { PipelineServiceConfig } from './pipelineServiceConfig.js';
 
@@ -24,9 +24,7 @@ export function medallionDefinitions(
   const max = config.PIPELINE_MAX_BATCH_RECORDS;
   const trigger = (maxWaitMs: number) =>
     max ? { trigger: { kind: 'continuous' as const, maxBatchRecords: max, maxWaitMs } } : {};
-  const partitions =
-    sourcePartitions ??
-    (bronze.source ? undefined : kafkaTopicPartitions(bronze.topic ?? 'ecommerce_events'));
+  const partitions = sourcePartitionsFor(bronze, sourcePartitions);
   return config.PIPELINES.map((name) =>
     name === 'bronze'
       ? bronzePipeline({ ...bronze, ...trigger(100) })
