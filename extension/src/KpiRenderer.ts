@@ -7,6 +7,7 @@ import { Widget } from '@lumino/widgets';
 import { KPI_MIME } from './answerBundle';
 import { h } from './h';
 import { KpiModel } from './KpiModel';
+import { type KpiThreshold, kpiLevelOf } from './kpiLevel';
 import {
   DEFAULT_KPI_METRICS,
   formatKpi,
@@ -17,12 +18,7 @@ import {
 import type { SettingsModel } from './SettingsModel';
 import { sparklineSvg } from './sparklineSvg';
 
-/** A threshold: `warn`/`critical` levels, bad when the value is `above` (default) or `below`. */
-export interface KpiThreshold {
-  warn?: number;
-  critical?: number;
-  direction?: 'above' | 'below';
-}
+export type { KpiThreshold } from './kpiLevel';
 
 /** What a KPI output holds. */
 export interface KpiConfig {
@@ -92,7 +88,7 @@ export class KpiWidget extends Widget implements IRenderMime.IRenderer {
     const tiles = names.map((name) => {
       const metric = KPI_METRICS[name];
       const value = kpis ? metric.value(kpis) : null;
-      const level = levelOf(value, this.config.thresholds?.[name]);
+      const level = kpiLevelOf(value, this.config.thresholds?.[name]);
       const series = kpis?.series?.map((w) => metric.point(w)) ?? [];
       return h(
         'div',
@@ -133,15 +129,6 @@ export class KpiWidget extends Widget implements IRenderMime.IRenderer {
     );
     this.node.dataset['updates'] = String(model.updateCount);
   }
-}
-
-function levelOf(value: number | null, threshold: KpiThreshold | undefined): 'ok' | 'warn' | 'critical' {
-  if (value === null || !threshold) return 'ok';
-  const bad = (limit: number | undefined) =>
-    limit !== undefined && (threshold.direction === 'below' ? value < limit : value > limit);
-  if (bad(threshold.critical)) return 'critical';
-  if (bad(threshold.warn)) return 'warn';
-  return 'ok';
 }
 
 /** The renderer factory for KPI_MIME. */

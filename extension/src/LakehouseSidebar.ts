@@ -3,7 +3,7 @@
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
-import type { Alerts, HealthCheck, TableInfo } from './contract';
+import type { Alerts, HealthCheck, Schedule, TableInfo } from './contract';
 import { formatMs, formatNumber, h } from './h';
 import type { Fetched, LakehouseModel, LakehouseState } from './LakehouseModel';
 
@@ -89,11 +89,18 @@ export class LakehouseSidebar extends Widget {
       { class: 'rtl-Sidebar-list' },
       h(
         'li',
-        {},
+        { 'data-service': 'assistant API', 'data-status': health.value.status },
         dot(health.value.status),
         `assistant API: ${health.value.status} (up ${formatNumber(health.value.uptimeSeconds, 0)} s)`,
       ),
-      ...checks.map(([name, check]) => h('li', {}, dot(check.status), `${name}: ${check.status}`)),
+      ...checks.map(([name, check]) =>
+        h(
+          'li',
+          { 'data-service': name, 'data-status': check.status },
+          dot(check.status),
+          `${name}: ${check.status}`,
+        ),
+      ),
     );
   }
 
@@ -149,7 +156,7 @@ export class LakehouseSidebar extends Widget {
               'td',
               {},
               dot(
-                p.state === 'running' || p.state === 'idle'
+                p.state === 'running' || p.state === 'idle' || p.state === 'committing'
                   ? 'ok'
                   : p.state === 'failed'
                     ? 'down'
@@ -293,17 +300,32 @@ export class LakehouseSidebar extends Widget {
     return h(
       'ul',
       { class: 'rtl-Sidebar-list' },
-      ...schedules.value.map((s) =>
-        h(
+      ...schedules.value.map((s) => {
+        const state = scheduleState(s);
+        const trigger = s.cron ?? (s.intervalSeconds ? `every ${s.intervalSeconds} s` : '');
+        const lastRun = s.lastRun ? ` · last run ${s.lastRun.status}` : '';
+        const next =
+          state === 'paused' || !s.nextRunAt ? '' : ` · next ${new Date(s.nextRunAt).toLocaleTimeString()}`;
+        return h(
           'li',
-          {},
-          dot(s.lastRun?.status === 'failed' ? 'down' : 'ok'),
-          `${s.notebook ?? s.id} · ${s.cron ?? (s.intervalSeconds ? `every ${s.intervalSeconds} s` : '')}`,
-          s.nextRunAt ? ` · next ${new Date(s.nextRunAt).toLocaleTimeString()}` : '',
-        ),
-      ),
+          { 'data-schedule': s.id, 'data-state': state, title: s.notebook ?? '' },
+          dot(state === 'failed' ? 'down' : state === 'paused' ? 'unknown' : 'ok'),
+          h('strong', {}, s.name ?? s.notebook ?? s.id),
+          ` · ${trigger} · `,
+          h('span', { class: 'rtl-Sidebar-state' }, state),
+          lastRun + next,
+        );
+      }),
     );
   }
+}
+
+/** What a schedule is doing: paused, running a notebook now, failed on its last run, or active. */
+function scheduleState(s: Schedule): 'paused' | 'running' | 'failed' | 'active' {
+  if (s.enabled === false) return 'paused';
+  if (s.activeRun) return 'running';
+  if (s.lastRun?.status === 'failed') return 'failed';
+  return 'active';
 }
 
 function loading(): HTMLElement {

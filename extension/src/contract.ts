@@ -172,11 +172,14 @@ export interface Alerts {
 /** A scheduled notebook, as a scheduler API lists it. */
 export interface Schedule {
   id: string;
+  name?: string;
   notebook?: string;
   cron?: string;
   intervalSeconds?: number;
   enabled?: boolean;
   lastRun?: { status: string; startedAt?: string; finishedAt?: string } | null;
+  /** The run in progress, if any. */
+  activeRun?: unknown;
   nextRunAt?: string | null;
   [key: string]: unknown;
 }

@@ -17,9 +17,11 @@ import {
   startAssistant,
   startPipelines,
   startProducer,
+  startSchedulerService,
 } from './support/lakehouseStack.js';
 import { notebookFile, saveNotebook, waitForNotebook } from './support/notebook.js';
 import { SCREENSHOTS_DIR } from './support/paths.js';
+import { freePort } from './support/processes.js';
 
 const TOKEN = 'e2e-assistant-token';
 const NOTEBOOK = 'kpis.ipynb';
@@ -33,7 +35,12 @@ const KPI_OUTPUT = {
     'application/vnd.rtlakehouse.kpi+json': {
       title: 'Shop KPIs · last 60 min',
       minutes: 60,
-      thresholds: { conversion_rate: { warn: 0.2, critical: 0.05, direction: 'below' } },
+      // Limits the seeded numbers are sure to be on the bad side of (or not): warn, critical, ok.
+      thresholds: {
+        events: { warn: 1e12, direction: 'below' },
+        revenue: { warn: 1e15, critical: 1e14, direction: 'below' },
+        orders: { warn: 1e12, critical: 1e13 },
+      },
     },
     'text/plain': 'Live KPIs (needs the RT-Lakehouse JupyterLab extension)',
   },
@@ -47,6 +54,7 @@ describe('live KPI widgets and the sidebar', () => {
   let pipelines: Service;
   let assistant: Service;
   let producer: Service | undefined;
+  let scheduler: Service;
   let lab: JupyterLab;
   let browser: Browser;
   let page: Page;
@@ -64,15 +72,26 @@ describe('live KPI widgets and the sidebar', () => {
       token: TOKEN,
       pipelinesUrl: pipelines.url,
     });
+    // The proxy reads the scheduler's URL at start: its port is chosen first, and the scheduler
+    // (over Lab's root, as in `lakehouse up`) starts once the notebook is there.
+    const schedulerPort = await freePort();
     lab = await startJupyterLab({
       assistantUrl: assistant.url,
       apiToken: TOKEN,
+      schedulerUrl: `http://127.0.0.1:${schedulerPort}`,
       files: {
         [NOTEBOOK]: notebookFile([
           { cell_type: 'code', source: '# live KPIs', execution_count: null, outputs: [KPI_OUTPUT] },
           { cell_type: 'markdown', source: 'The widget above streams its numbers.' },
         ]),
       },
+    });
+    scheduler = await startSchedulerService({
+      notebooksDir: lab.rootDir,
+      lakehouseDir,
+      logDir: work.dir,
+      token: TOKEN,
+      port: schedulerPort,
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -87,6 +106,7 @@ describe('live KPI widgets and the sidebar', () => {
   afterAll(async () => {
     await browser?.close();
     await lab?.stop();
+    await scheduler?.stop();
     await producer?.stop();
     await assistant?.stop();
     await pipelines?.stop();
@@ -121,6 +141,33 @@ describe('live KPI widgets and the sidebar', () => {
     expect(await widget().locator('.rtl-Kpi-tile svg.rtl-Sparkline path').count()).toBeGreaterThan(0);
   });
 
+  it('colours the tiles past their thresholds: warn, critical, and ok within them', async () => {
+    const tile = (metric: string) => widget().locator(`.rtl-Kpi-tile[data-metric="${metric}"]`);
+    const level = (metric: string) =>
+      tile(metric).evaluate((el) => {
+        const classes = Array.from((el as unknown as { classList: ArrayLike<string> }).classList);
+        return classes.filter((c) => /^rtl-mod-(ok|warn|critical)$/.test(c)).join(' ');
+      });
+    await expect.poll(() => level('events'), { timeout: 30_000 }).toBe('rtl-mod-warn');
+    expect(await tile('events').getAttribute('title')).toBe('Events: warn');
+    expect(await level('revenue')).toBe('rtl-mod-critical');
+    expect(await tile('revenue').getAttribute('title')).toBe('Revenue (GMV): critical');
+    expect(await level('orders')).toBe('rtl-mod-ok');
+    expect(await tile('orders').getAttribute('title')).toBe('Orders');
+    // No threshold configured: ok.
+    expect(await level('active_users')).toBe('rtl-mod-ok');
+    // The levels are drawn: the warn and critical tiles have their own border colours.
+    const border = (metric: string) =>
+      tile(metric).evaluate(
+        (el) =>
+          (
+            globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string } }
+          ).getComputedStyle(el).borderTopColor,
+      );
+    const [warn, critical, ok] = [await border('events'), await border('revenue'), await border('orders')];
+    expect(new Set([warn, critical, ok]).size).toBe(3);
+  });
+
   it('ticks within 5 s while the producer streams events', async () => {
     producer = startProducer({ logDir: work.dir, brokers: kafka.brokers, topic, rate: 200 });
     // The first change waits for the consumer group and the first batches.
@@ -136,12 +183,140 @@ describe('live KPI widgets and the sidebar', () => {
     await widget().screenshot({ path: join(SCREENSHOTS_DIR, 'kpi-widget.png') });
   });
 
-  it('shows pipelines, tables, quarantine and schedules in the sidebar', async () => {
+  it('shows healthy services, pipelines with their figures, tables, quarantine and schedules in the sidebar', async () => {
+    // Two schedules in the scheduler (through its HTTP API): one active, one paused.
+    const createSchedule = async (body: Record<string, unknown>) => {
+      const response = await fetch(`${scheduler.url}/api/schedules`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(response.status, await response.clone().text()).toBe(201);
+      return ((await response.json()) as { schedule: { id: string } }).schedule.id;
+    };
+    const morning = await createSchedule({
+      name: 'Morning KPIs',
+      notebook: NOTEBOOK,
+      trigger: { cron: '0 6 * * *', timezone: 'UTC' },
+    });
+    const hourly = await createSchedule({
+      name: 'Hourly check',
+      notebook: NOTEBOOK,
+      trigger: { everySeconds: 3600 },
+      enabled: false,
+    });
+
     await page.click('.jp-SideBar [data-id="rtlakehouse-sidebar"]');
     const sidebar = page.locator('#rtlakehouse-sidebar');
+    const refresh = () => sidebar.locator('.rtl-Sidebar-header button').click();
+
+    // Service health: the assistant and each of its checks ok, with green dots.
+    const services = sidebar.locator('[data-section="services"] li[data-service]');
+    const healthOf = () =>
+      services.evaluateAll((items) =>
+        Object.fromEntries(
+          items.map((item) => {
+            const el = item as unknown as {
+              dataset: Record<string, string>;
+              querySelector(s: string): unknown;
+            };
+            return [
+              el.dataset['service'],
+              `${el.dataset['status']} ${el.querySelector('.rtl-Dot.rtl-mod-ok') ? 'green' : 'not green'}`,
+            ];
+          }),
+        ),
+      );
+    await expect.poll(healthOf, { timeout: 60_000 }).toEqual({
+      'assistant API': 'ok green',
+      assistant: 'ok green',
+      lakehouse: 'ok green',
+      engine: 'ok green',
+      pipelines: 'ok green',
+    });
+    expect(await services.first().textContent()).toMatch(/^assistant API: ok \(up [\d,]+ s\)$/);
+    expect(await sidebar.locator('[data-section="services"] .rtl-Sidebar-problem').count()).toBe(0);
+
+    // Pipelines, each with its lag, rows/s (between two refreshes), freshness and last batch.
+    const pipelineRows = () =>
+      sidebar
+        .locator('[data-section="pipelines"] tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((row) =>
+            Array.from(
+              (row as unknown as { children: ArrayLike<{ textContent: string | null }> }).children,
+              (td) => td.textContent ?? '',
+            ),
+          ),
+        );
+    await expect.poll(async () => (await pipelineRows()).length, { timeout: 60_000 }).toBe(3);
     await expect
-      .poll(() => sidebar.locator('[data-section="pipelines"] tbody tr').count(), { timeout: 60_000 })
-      .toBe(3);
+      .poll(
+        async () => {
+          await refresh();
+          return (await pipelineRows()).every((r) => r[3] !== '–' && r[5] !== '–');
+        },
+        { timeout: 60_000, interval: 2_000 },
+      )
+      .toBe(true);
+    const rows = await pipelineRows();
+    // Each working pipeline has a green dot.
+    expect(
+      await sidebar
+        .locator('[data-section="pipelines"] tbody tr td:nth-child(2) .rtl-Dot.rtl-mod-ok')
+        .count(),
+    ).toBe(3);
+    expect(rows.map((r) => r[0]).sort()).toEqual(['bronze', 'gold', 'silver']);
+    for (const [name, state, lag, rowsPerSecond, , lastBatch] of rows) {
+      // A working pipeline is between batches, reading one or committing one.
+      expect(state, name).toMatch(/^(running|idle|committing)$/);
+      expect(lag, name).toMatch(/^[\d,]+$/);
+      expect(rowsPerSecond, name).toMatch(/^[\d,]+$/);
+      expect(lastBatch, name).toMatch(/^\d{1,2}:\d{2}:\d{2}( [AP]M)?$/);
+    }
+    // Freshness (event time to the batch's end) where the pipeline reads event times.
+    const freshness = rows.map((r) => r[4]!);
+    expect(
+      freshness.some((f) => /^\d+ ms$|^[\d.]+ s$/.test(f)),
+      freshness.join(' | '),
+    ).toBe(true);
+    expect(
+      freshness.every((f) => /^\d+ ms$|^[\d.]+ s$|^–$/.test(f)),
+      freshness.join(' | '),
+    ).toBe(true);
+    // Rows are moving: the producer streams, so some pipeline reads more than 0 rows/s.
+    await expect
+      .poll(
+        async () => {
+          await refresh();
+          return (await pipelineRows()).some((r) => Number(r[3]!.replace(/,/g, '')) > 0);
+        },
+        { timeout: 60_000, interval: 2_000 },
+      )
+      .toBe(true);
+
+    // Schedules, read from the scheduler through the proxy: each with its trigger and state.
+    const schedule = (id: string) => sidebar.locator(`[data-section="schedules"] li[data-schedule="${id}"]`);
+    await expect.poll(() => schedule(hourly).count(), { timeout: 30_000 }).toBe(1);
+    expect(await schedule(morning).getAttribute('data-state')).toBe('active');
+    expect(await schedule(morning).textContent()).toMatch(/^Morning KPIs · 0 6 \* \* \* · active · next /);
+    expect(await schedule(hourly).getAttribute('data-state')).toBe('paused');
+    expect(await schedule(hourly).textContent()).toBe('Hourly check · every 3600 s · paused');
+    // Paused from the scheduler's API, the morning schedule shows paused at the next refresh.
+    const paused = await fetch(`${scheduler.url}/api/schedules/${morning}/pause`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    expect(paused.status).toBe(200);
+    await refresh();
+    await expect.poll(() => schedule(morning).getAttribute('data-state'), { timeout: 30_000 }).toBe('paused');
+    await fetch(`${scheduler.url}/api/schedules/${morning}/resume`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    await refresh();
+    await expect.poll(() => schedule(morning).getAttribute('data-state'), { timeout: 30_000 }).toBe('active');
+
     // The tables of the seeded lakehouse, by name.
     await expect
       .poll(() => sidebar.locator('[data-section="tables"] [data-table]').evaluateAll(tableNames), {
