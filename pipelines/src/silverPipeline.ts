@@ -11,7 +11,12 @@ import {
   type Trigger,
 } from '@rt-lakehouse/kernel-helpers';
 import { changedRowsSql, readRows } from './readChangedRows.js';
-import { QUARANTINE_EVENTS_SCHEMA, SILVER_EVENTS_SCHEMA, TABLES } from './tableSchemas.js';
+import {
+  QUARANTINE_EVENTS_SCHEMA,
+  SILVER_EVENTS_PROPERTIES,
+  SILVER_EVENTS_SCHEMA,
+  TABLES,
+} from './tableSchemas.js';
 
 export interface SilverPipelineOptions {
   bronzeTable?: string;
@@ -102,7 +107,7 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
     // Quarantine first: Silver is the dedup state, so it must never be ahead of its decisions.
     sinks: [
       { table: quarantine, schema: QUARANTINE_EVENTS_SCHEMA },
-      { table: silver, schema: SILVER_EVENTS_SCHEMA },
+      { table: silver, schema: SILVER_EVENTS_SCHEMA, properties: SILVER_EVENTS_PROPERTIES },
     ],
     trigger: options.trigger ?? { kind: 'continuous', maxBatchRecords: 100_000, maxWaitMs: 250 },
     watermark: { column: 'ts', delayMs: dedup.windowMs },

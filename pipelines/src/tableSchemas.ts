@@ -37,6 +37,16 @@ export const SILVER_EVENTS_SCHEMA = struct(
   field('ingested_at', 'timestamp'),
 );
 
+/**
+ * Silver's file layout (docs/delta.md, Data layout): each file sorted by event type, then event
+ * time, in row groups of 16,384 rows, so that questions about one event type (purchases are
+ * under 1% of events) or a recent time range read a few row groups of each file.
+ */
+export const SILVER_EVENTS_PROPERTIES: Readonly<Record<string, string>> = {
+  'rtlakehouse.sortBy': 'event_type,ts',
+  'rtlakehouse.parquet.rowGroupRows': '16384',
+};
+
 export const QUARANTINE_EVENTS_SCHEMA = struct(
   field('raw', 'string'),
   field('reason', 'string'),

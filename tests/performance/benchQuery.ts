@@ -6,7 +6,7 @@
 //   (b) SQL over Delta: analytical queries through the SQL engine (the Delta views, as users and
 //       the assistant run them: guard, view refresh check, row cap) against the same queries
 //       with each table replaced by `read_parquet` of its current data files, on a plain DuckDB
-//       instance with the same threads and memory limit. The Delta views on that plain instance
+//       instance with the same threads, memory limit and parquet metadata cache. The Delta views on that plain instance
 //       are measured too, to tell the view's cost from the engine's. Target: within 1.2x.
 // The lakehouse is seeded once per size, seed and UTC day under the OS temp folder and reused.
 //
@@ -235,18 +235,24 @@ async function benchSql(lakehouse: Lakehouse, engine: DuckDbSqlEngine): Promise<
   log(
     `sql: silver_events v${snapshots.silver.version} (${snapshots.silver.numFiles} files, ${snapshots.silver.numRecords()?.toLocaleString('en')} rows), gold_kpis v${snapshots.gold.version} (${snapshots.gold.numFiles} files)`,
   );
-  // The plain instance: the engine's defaults (DuckDB's threads and memory limit), no lock-down.
+  // The plain instance: the engine's defaults (DuckDB's threads and memory limit, parquet
+  // metadata cache), no lock-down.
   const plain = await openDuckDb();
   const connection: DuckDBConnection = await plain.connect();
+  await connection.run('SET GLOBAL parquet_metadata_cache = true');
   await connection.run("SET TimeZone = 'UTC'");
   await connection.run(`CREATE VIEW silver_events AS ${scans.silver}`);
   await connection.run(`CREATE VIEW gold_kpis AS ${scans.gold}`);
   const settings = (
-    await connection.runAndReadAll("SELECT current_setting('threads'), current_setting('memory_limit')")
+    await connection.runAndReadAll(
+      "SELECT current_setting('threads'), current_setting('memory_limit'), current_setting('parquet_metadata_cache')",
+    )
   )
     .getRows()[0]!
     .join(', ');
-  log(`sql: plain instance threads, memory limit: ${settings} (the engine's DuckDB defaults too)`);
+  log(
+    `sql: plain instance threads, memory limit, parquet metadata cache: ${settings} (the engine's settings too)`,
+  );
 
   const sides = {
     engine: async (sql: string) => {

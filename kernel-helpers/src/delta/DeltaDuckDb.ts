@@ -207,20 +207,22 @@ export class DeltaDuckDb {
 
   /**
    * Runs `COPY (selectSql) TO folderUrl` as parquet files named part-<uuid>.parquet, split at
-   * `maxFileBytes`, and returns each written file with its statistics.
+   * `maxFileBytes` (`rowGroupRows` rows per row group), and returns each written file with its
+   * statistics. Rows keep the order of `selectSql`.
    */
   async copyToParquet(
     selectSql: string,
     folderUrl: string,
-    options: { maxFileBytes?: number; connection?: DuckDBConnection } = {},
+    options: { maxFileBytes?: number; rowGroupRows?: number; connection?: DuckDBConnection } = {},
   ): Promise<WrittenParquetFile[]> {
     if (!options.connection)
       return this.exclusive((c) => this.copyToParquet(selectSql, folderUrl, { ...options, connection: c }));
     const connection = options.connection;
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(folderUrl)) await fs.mkdir(folderUrl, { recursive: true });
     const size = options.maxFileBytes ? `, FILE_SIZE_BYTES ${options.maxFileBytes}` : '';
+    const rowGroups = options.rowGroupRows ? `, ROW_GROUP_SIZE ${options.rowGroupRows}` : '';
     const reader = await connection.runAndReadAll(
-      `COPY (${selectSql}) TO ${quoteLiteral(folderUrl)} (FORMAT parquet, RETURN_STATS true, PER_THREAD_OUTPUT false, OVERWRITE_OR_IGNORE true, FILENAME_PATTERN 'part-${randomUUID()}-{i}'${size})`,
+      `COPY (${selectSql}) TO ${quoteLiteral(folderUrl)} (FORMAT parquet, RETURN_STATS true, PER_THREAD_OUTPUT false, OVERWRITE_OR_IGNORE true, FILENAME_PATTERN 'part-${randomUUID()}-{i}'${size}${rowGroups})`,
     );
     const files: WrittenParquetFile[] = [];
     for (const row of reader.getRowObjectsJson()) {

@@ -22,6 +22,7 @@ import { findConflict, type TransactionFootprint } from './conflicts.js';
 import { DeltaDuckDb } from './DeltaDuckDb.js';
 import { DeltaLog, LOG_DIR } from './DeltaLog.js';
 import { encodeDataFilePath, resolveDataFilePath } from './dataFilePath.js';
+import { type DataLayout, dataLayoutOf, layoutOrderBySql } from './dataLayout.js';
 import { decodeDeletionVector, deletionVectorFromFile, deletionVectorSource } from './deletionVectors.js';
 import { deltaTypeFromDuckDb } from './deltaTypeFromDuckDb.js';
 import { buildFileStats } from './fileStats.js';
@@ -517,6 +518,7 @@ export class DeltaTable {
       options.properties ?? {},
       options,
     );
+    dataLayoutOf(metadata.configuration ?? {}, options.schema, this.name); // refuse a bad layout now
     try {
       const result = await this.commit(
         undefined,
@@ -766,6 +768,8 @@ export class DeltaTable {
     partitionColumns: readonly string[],
     options: {
       dataChange: boolean;
+      /** How rows are laid out in the files (dataLayoutOf the table's properties). */
+      layout: DataLayout;
       targetFileBytes?: number;
       numIndexedCols?: number;
       sourceColumns?: Set<string>;
@@ -815,9 +819,13 @@ export class DeltaTable {
       for (const g of groups) {
         const folder = partitionColumns.map((p) => partitionPathSegment(p, g.values[p] ?? null)).join('/');
         const written = await this.duck.copyToParquet(
-          `SELECT ${projection(dataFields)} FROM (${source}) WHERE ${g.where}`,
+          `SELECT ${projection(dataFields)} FROM (${source}) WHERE ${g.where}${layoutOrderBySql(options.layout)}`,
           this.store.urlFor(folder),
-          { maxFileBytes: options.targetFileBytes ?? DEFAULT_TARGET_FILE_BYTES, connection },
+          {
+            maxFileBytes: options.targetFileBytes ?? DEFAULT_TARGET_FILE_BYTES,
+            ...(options.layout.rowGroupRows ? { rowGroupRows: options.layout.rowGroupRows } : {}),
+            connection,
+          },
         );
         for (const file of written) {
           const relative = file.url
@@ -944,8 +952,15 @@ export class DeltaTable {
         }
       }
 
+      const layout = dataLayoutOf(
+        (metadata ?? snapshot?.metadata)?.configuration ?? {},
+        schema,
+        this.name,
+        snapshot?.version,
+      );
       const adds = await this.writeDataFiles(sql, connection, schema, partitionColumns, {
         dataChange: true,
+        layout,
         ...(options.targetFileBytes ? { targetFileBytes: options.targetFileBytes } : {}),
         numIndexedCols: Number(snapshot?.properties['delta.dataSkippingNumIndexedCols'] ?? 32),
       });
@@ -953,6 +968,7 @@ export class DeltaTable {
         adds.push(
           ...(await this.writeDataFiles(rewriteSql, connection, schema, partitionColumns, {
             dataChange: true,
+            layout,
             sourceColumns: new Set(schema.fields.map((f) => f.name.toLowerCase())),
           })),
         );
@@ -1143,6 +1159,7 @@ export class DeltaTable {
     const groups = [...byPartition.values()].filter((g) => g.length > 1);
     if (groups.length === 0)
       return { version: undefined, filesRemoved: 0, filesAdded: 0, partitionsOptimized: 0 };
+    const layout = dataLayoutOf(snapshot.properties, snapshot.schema, this.name, snapshot.version);
     const connection = await this.duck.connect();
     try {
       const adds: AddAction[] = [];
@@ -1152,6 +1169,7 @@ export class DeltaTable {
         adds.push(
           ...(await this.writeDataFiles(sql, connection, snapshot.schema, snapshot.partitionColumns, {
             dataChange: false,
+            layout,
             targetFileBytes: target,
             sourceColumns: new Set(snapshot.schema.fields.map((f) => f.name.toLowerCase())),
           })),

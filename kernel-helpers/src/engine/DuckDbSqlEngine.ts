@@ -124,6 +124,8 @@ export class DuckDbSqlEngine implements SqlEngine {
     try {
       await admin.run(`CREATE SCHEMA ${INTERNAL_SCHEMA}`);
       await admin.run(`CREATE TABLE ${VERSIONS_TABLE} (name VARCHAR PRIMARY KEY, version BIGINT NOT NULL)`);
+      // Delta data files never change once written: their footers are parsed once, not per query.
+      await admin.run('SET GLOBAL parquet_metadata_cache = true');
       await lockDownDuckDb(admin, [`${lakehouse.deltaDir}/`]);
     } catch (e) {
       admin.closeSync();
