@@ -128,7 +128,10 @@ class AiSqlBar extends Widget {
   /** Shows what the metadata says: path of the last answer, the chosen version. */
   refresh(): void {
     const meta = aiSqlMetadataOf(this.cell.model);
-    this.path.textContent = meta?.status === 'answered' && meta.path ? `answered by the ${meta.path}` : '';
+    this.path.textContent =
+      meta?.status === 'answered' && meta.path
+        ? `answered by the ${meta.path === 'llm' ? 'LLM' : meta.path}`
+        : '';
     this.path.dataset['path'] = meta?.path ?? '';
     const asOf = meta?.asOf;
     const value = asOf && typeof asOf === 'object' ? JSON.stringify(asOf) : '';

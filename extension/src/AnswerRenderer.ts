@@ -292,6 +292,7 @@ const ERROR_TITLES: Record<string, string> = {
   TIMEOUT: 'No answer in time',
   UNANSWERABLE: 'This question cannot be answered from the lakehouse',
   UNAUTHORIZED: 'Not authorised',
+  INVALID_TOKEN: 'Not authorised: the API token is not valid',
   VALIDATION_FAILED: 'The request was not valid',
 };
 

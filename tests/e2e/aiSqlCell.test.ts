@@ -2,14 +2,18 @@
 // insert (toolbar, palette command, shortcut), ask a public-set question, see the SQL, the right
 // rows and a chart drawn as SVG; edit the SQL and re-run; follow-ups; save, reload, outputs
 // still there; nbconvert shows the table; error paths (empty question, hostile SQL, the
-// assistant down and back) each show a clear message in the cell and break nothing else.
+// assistant down and back) each show a clear message in the cell and break nothing else; a
+// time-series chart zooms with the wheel; the Assistant URL and token settings, changed in the
+// Settings Editor, take effect at once; an assistant on a local OpenAI-protocol server answers
+// by the LLM, and the cell says so.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeOpenAiServer, startFakeOpenAiServer } from '../support/fakeOpenAiServer.js';
 import { sharedPath } from '../support/sharedData.js';
-import { launchChromium, openLab, runCommand } from './support/browser.js';
+import { type LabGlobal, launchChromium, openLab, runCommand } from './support/browser.js';
 import { ensureSetUp } from './support/ensureSetUp.js';
 import { type JupyterLab, startJupyterLab } from './support/jupyterLab.js';
 import { makeWorkDir, type Service, seedLakehouse, startAssistant } from './support/lakehouseStack.js';
@@ -24,6 +28,7 @@ import {
   waitForNotebook,
 } from './support/notebook.js';
 import { SCREENSHOTS_DIR, VENV_DIR } from './support/paths.js';
+import { freePort } from './support/processes.js';
 
 const TOKEN = 'e2e-assistant-token';
 const NOTEBOOK = 'ai-sql.ipynb';
@@ -31,6 +36,8 @@ const PUBLIC_SET = JSON.parse(readFileSync(sharedPath('nl2sql_public.json'), 'ut
   cases: { id: string; q: string; gold: string[]; followup?: string }[];
 };
 const caseOf = (id: string) => PUBLIC_SET.cases.find((c) => c.id === id)!;
+/** The page may also call the assistant directly (the Assistant URL setting): any origin may. */
+const ASSISTANT_ENV = { CORS_ORIGINS: '*' };
 
 describe('the AI SQL cell', () => {
   const work = makeWorkDir('ai');
@@ -38,6 +45,7 @@ describe('the AI SQL cell', () => {
   let lab: JupyterLab;
   let browser: Browser;
   let page: Page;
+  let fake: FakeOpenAiServer | undefined;
 
   beforeAll(async () => {
     ensureSetUp();
@@ -46,6 +54,7 @@ describe('the AI SQL cell', () => {
       lakehouseDir: join(work.dir, 'lakehouse'),
       logDir: work.dir,
       token: TOKEN,
+      env: ASSISTANT_ENV,
     });
     lab = await startJupyterLab({
       assistantUrl: assistant.url,
@@ -63,6 +72,7 @@ describe('the AI SQL cell', () => {
     await browser?.close();
     await lab?.stop();
     await assistant?.stop();
+    await fake?.close();
     work.remove();
   });
 
@@ -226,6 +236,7 @@ describe('the AI SQL cell', () => {
       logDir: work.dir,
       token: TOKEN,
       port,
+      env: ASSISTANT_ENV,
     });
     await cell.locator('.rtl-Answer-retry').click();
     await cell.locator('.rtl-AnswerTable table').waitFor({ timeout: 60_000 });
@@ -421,5 +432,212 @@ describe('the AI SQL cell', () => {
     expect(await count.textContent()).toBe('Rows 26–50 of 60');
     const expected = (await goldRows(sql)).map((r) => r['event_id']);
     expect((await answerRows(answer)).map((r) => r[0])).toEqual(expected.slice(25, 50));
+  });
+
+  /** Inserts an AI SQL cell below the notebook's last cell; its locator. */
+  async function newAiCellAtEnd(): Promise<Locator> {
+    await showNotebook();
+    await page.evaluate(() => {
+      const g = globalThis as unknown as {
+        jupyterapp: {
+          shell: {
+            currentWidget: { content: { activeCellIndex: number; mode: string; widgets: unknown[] } };
+          };
+        };
+      };
+      const notebook = g.jupyterapp.shell.currentWidget.content;
+      notebook.mode = 'command';
+      notebook.activeCellIndex = notebook.widgets.length - 1;
+    });
+    const before = await aiCells(page).count();
+    await runCommand(page, 'rtlakehouse:insert-ai-sql-cell');
+    await expect.poll(() => aiCells(page).count()).toBe(before + 1);
+    return aiCells(page).nth(before);
+  }
+
+  /** Brings the notebook's tab to the front (after the settings editor). */
+  async function showNotebook(): Promise<void> {
+    await page.locator('#jp-main-dock-panel .lm-TabBar-tab', { hasText: NOTEBOOK }).first().click();
+    await waitForNotebook(page);
+  }
+
+  it('draws a time series that zooms: the wheel over the chart narrows the x axis; tooltips on its points', async () => {
+    const { q, gold } = caseOf('p01');
+    const expected = await goldRows(gold[0]!);
+    expect(expected.length, 'the seeded lakehouse has revenue in the last 24 hours').toBeGreaterThan(2);
+    const cell = await newAiCellAtEnd();
+    await askInCell(page, cell, q);
+    const answer = await answerOf(cell);
+    expect(await answer.locator('[data-testid="answer-error"]').count()).toBe(0);
+    expect(await answer.locator('[data-testid="row-count"]').textContent()).toContain(
+      `of ${expected.length}`,
+    );
+    const chart = answer.locator('.rtl-Answer-chart svg.marks');
+    await chart.waitFor({ timeout: 60_000 });
+    await chart.locator('.mark-line path').first().waitFor({ timeout: 30_000 });
+    await cell.scrollIntoViewIfNeeded();
+
+    // A tooltip on a point of the line.
+    const points = chart.locator('.mark-symbol path');
+    expect(await points.count()).toBe(expected.length);
+    await points.nth(Math.floor(expected.length / 2)).hover({ force: true });
+    const tooltip = page.locator('#vg-tooltip-element.visible');
+    await tooltip.waitFor({ timeout: 10_000 });
+    expect(await tooltip.textContent()).toMatch(/\d/);
+
+    // The x axis (time): its tick labels and the domain its ARIA label states.
+    const xAxis = chart.locator('g.role-axis[aria-label^="X-axis"]').first();
+    const ticks = () => xAxis.locator('.role-axis-label text').allTextContents();
+    const before = { ticks: await ticks(), label: await xAxis.getAttribute('aria-label') };
+    expect(before.ticks.length).toBeGreaterThan(1);
+    expect(before.label).toMatch(/time scale/);
+    // Zoom in with the wheel over the middle of the plot.
+    const plot = await chart.locator('.mark-line path').first().boundingBox();
+    expect(plot).not.toBeNull();
+    await page.mouse.move(plot!.x + plot!.width / 2, plot!.y + plot!.height / 2);
+    for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -200);
+    await expect.poll(() => xAxis.getAttribute('aria-label'), { timeout: 30_000 }).not.toBe(before.label);
+    await expect.poll(ticks, { timeout: 30_000 }).not.toEqual(before.ticks);
+  });
+
+  it('takes its Assistant URL and token from the settings, changed in the Settings Editor', async () => {
+    const settingsFile = join(
+      dirname(lab.rootDir),
+      'settings',
+      '@rt-lakehouse',
+      'extension',
+      'plugin.jupyterlab-settings',
+    );
+    const readSettingsFile = () => {
+      try {
+        return readFileSync(settingsFile, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    // Where the page's requests for answers go.
+    const queries: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().includes('/api/query')) queries.push(request.url());
+    });
+    // The sidebar polls the services with the same settings: it redraws as soon as they change.
+    await page.click('.jp-SideBar [data-id="rtlakehouse-sidebar"]');
+    const sidebar = page.locator('#rtlakehouse-sidebar');
+    const assistantHealth = () =>
+      sidebar.locator('[data-section="services"] li[data-service="assistant API"]').count();
+    const servicesProblem = () =>
+      sidebar.locator('[data-section="services"] .rtl-Sidebar-problem').allTextContents();
+    const tablesProblem = () =>
+      sidebar.locator('[data-section="tables"] .rtl-Sidebar-problem').allTextContents();
+    await expect.poll(assistantHealth, { timeout: 60_000 }).toBe(1);
+
+    /** Opens the Settings Editor on the extension's settings and types into one of its fields. */
+    async function setSetting(field: 'assistantUrl' | 'token', value: string): Promise<void> {
+      await page.evaluate(async (query) => {
+        await (globalThis as unknown as LabGlobal).jupyterapp.commands.execute('settingeditor:open', {
+          query,
+        });
+      }, 'RT-Lakehouse');
+      const input = page.locator(`.jp-SettingsPanel input[id$="_${field}"]`).first();
+      await input.waitFor({ timeout: 60_000 });
+      await input.fill(value);
+      await input.press('Tab');
+      await expect
+        .poll(() => (JSON.parse(readSettingsFile() || '{}') as Record<string, unknown>)[field] ?? '', {
+          timeout: 30_000,
+        })
+        .toBe(value);
+    }
+
+    // A URL where nothing listens: the sidebar and the cell both say the service is down.
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    await setSetting('assistantUrl', nowhere);
+    await expect
+      .poll(servicesProblem, { timeout: 60_000 })
+      .toEqual([expect.stringMatching(/SERVICE_UNREACHABLE/)]);
+    const cell = await newAiCellAtEnd();
+    await askInCell(page, cell, caseOf('p13').q);
+    const error = cell.locator('[data-testid="answer-error"]');
+    await expect.poll(() => error.textContent(), { timeout: 60_000 }).toMatch(/not reachable|down/i);
+    expect(queries.at(-1)).toBe(`${nowhere}/api/query`);
+
+    // The assistant's own URL with a wrong token: it answers, and refuses the token.
+    await setSetting('assistantUrl', assistant.url);
+    await setSetting('token', 'not-the-right-token');
+    await expect.poll(assistantHealth, { timeout: 60_000 }).toBe(1);
+    await expect
+      .poll(tablesProblem, { timeout: 60_000 })
+      .toEqual([expect.stringMatching(/UNAUTHORIZED|INVALID_TOKEN/)]);
+    await showNotebook();
+    await cell.locator('.rtl-Answer-retry').click();
+    await expect
+      .poll(() => error.textContent(), { timeout: 60_000 })
+      .toMatch(/Not authorised: the API token is not valid.*INVALID_TOKEN/);
+    expect(queries.at(-1)).toBe(`${assistant.url}/api/query`);
+
+    // The right token: answered straight from the assistant.
+    await setSetting('token', TOKEN);
+    await expect.poll(tablesProblem, { timeout: 60_000 }).toEqual([]);
+    await showNotebook();
+    await cell.locator('.rtl-Answer-retry').click();
+    await cell.locator('.rtl-AnswerTable table').waitFor({ timeout: 60_000 });
+    expect(queries.at(-1)).toBe(`${assistant.url}/api/query`);
+
+    // Both cleared: back through the Jupyter server's proxy.
+    await setSetting('assistantUrl', '');
+    await setSetting('token', '');
+    await showNotebook();
+    await askInCell(page, cell, caseOf('p18').q);
+    await expect.poll(() => queries.at(-1) ?? '', { timeout: 60_000 }).toContain('/rtlakehouse/api/query');
+    expect(queries.at(-1)!.startsWith(lab.url)).toBe(true);
+    await expect.poll(() => answerRows(cell.locator('.rtl-Answer')), { timeout: 60_000 }).toHaveLength(1);
+    expect(await cell.locator('[data-testid="answer-error"]').count()).toBe(0);
+    await page.click('.jp-SideBar [data-id="rtlakehouse-sidebar"]');
+  });
+
+  it('says when the LLM answered (an assistant on a local OpenAI-protocol server)', async () => {
+    const sql =
+      "SELECT country, sum(price * quantity) AS revenue FROM silver_events WHERE event_type = 'purchase' GROUP BY country ORDER BY revenue DESC";
+    fake = await startFakeOpenAiServer();
+    fake.setDefault({ sql, explanation: 'Revenue per country, highest first.' });
+    const port = assistant.port;
+    await assistant.stop();
+    assistant = await startAssistant({
+      lakehouseDir: join(work.dir, 'lakehouse'),
+      logDir: work.dir,
+      token: TOKEN,
+      port,
+      env: {
+        ...ASSISTANT_ENV,
+        OPENAI_API_KEY: 'test-key',
+        OPENAI_BASE_URL: fake.url,
+        MODEL_NAME: 'fake-sql-model',
+      },
+    });
+    const question = 'Which countries bring in the most revenue?';
+    const cell = await newAiCellAtEnd();
+    await askInCell(page, cell, question);
+    const answer = await answerOf(cell);
+    expect(await answer.locator('[data-testid="answer-error"]').count()).toBe(0);
+    expect(await answer.locator('[data-testid="answer-path"]').textContent()).toBe('LLM');
+    await expect
+      .poll(() => cell.locator('.rtl-AiSqlBar-path').textContent(), { timeout: 30_000 })
+      .toBe('answered by the LLM');
+    expect(await answer.locator('textarea.rtl-Answer-sql').inputValue()).toBe(sql);
+    expect(await answer.locator('.rtl-Answer-explanation').textContent()).toBe(
+      'Revenue per country, highest first.',
+    );
+    const expected = await goldRows(sql);
+    expect((await answerRows(answer)).map((r) => r[0])).toEqual(expected.map((r) => r['country']));
+    // The question went to the model, with the schema.
+    const requests = fake.chatRequests();
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.at(-1)!.model).toBe('fake-sql-model');
+    const prompt = requests
+      .at(-1)!
+      .messages.map((m) => m.content)
+      .join('\n');
+    expect(prompt).toContain(question);
+    expect(prompt).toContain('TABLE silver_events (');
   });
 });

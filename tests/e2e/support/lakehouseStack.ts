@@ -68,6 +68,8 @@ export async function startAssistant(options: {
   token: string;
   port?: number;
   pipelinesUrl?: string;
+  /** More environment for the service (e.g. OPENAI_BASE_URL for the LLM path, CORS_ORIGINS). */
+  env?: Record<string, string>;
 }): Promise<Service> {
   const port = options.port ?? (await freePort());
   const started = startProcess(TSX, tsxArgs('services/src/assistant/main.ts'), {
@@ -84,6 +86,7 @@ export async function startAssistant(options: {
       SHUTDOWN_GRACE_MS: '2000',
       RATE_LIMIT_PER_MIN: '0',
       OPENAI_API_KEY: '',
+      ...options.env,
     },
     logFile: join(options.logDir, `assistant-${port}.log`),
   });
