@@ -24,6 +24,7 @@ import {
   askInCell,
   notebookFile,
   saveNotebook,
+  selectLastCell,
   waitForKernelIdle,
   waitForNotebook,
 } from './support/notebook.js';
@@ -318,18 +319,7 @@ describe('the AI SQL cell', () => {
   });
   it('inserts from the command palette and shows a spinner with the elapsed time while it works', async () => {
     // The palette inserts below the active cell: make it the last one.
-    await page.evaluate(() => {
-      const g = globalThis as unknown as {
-        jupyterapp: {
-          shell: {
-            currentWidget: { content: { activeCellIndex: number; mode: string; widgets: unknown[] } };
-          };
-        };
-      };
-      const notebook = g.jupyterapp.shell.currentWidget.content;
-      notebook.mode = 'command';
-      notebook.activeCellIndex = notebook.widgets.length - 1;
-    });
+    await selectLastCell(page);
     await page.keyboard.press('ControlOrMeta+Shift+c');
     const input = page.locator('.lm-CommandPalette-input').first();
     await input.waitFor({ timeout: 10_000 });
@@ -437,18 +427,7 @@ describe('the AI SQL cell', () => {
   /** Inserts an AI SQL cell below the notebook's last cell; its locator. */
   async function newAiCellAtEnd(): Promise<Locator> {
     await showNotebook();
-    await page.evaluate(() => {
-      const g = globalThis as unknown as {
-        jupyterapp: {
-          shell: {
-            currentWidget: { content: { activeCellIndex: number; mode: string; widgets: unknown[] } };
-          };
-        };
-      };
-      const notebook = g.jupyterapp.shell.currentWidget.content;
-      notebook.mode = 'command';
-      notebook.activeCellIndex = notebook.widgets.length - 1;
-    });
+    await selectLastCell(page);
     const before = await aiCells(page).count();
     await runCommand(page, 'rtlakehouse:insert-ai-sql-cell');
     await expect.poll(() => aiCells(page).count()).toBe(before + 1);

@@ -23,6 +23,22 @@ export async function waitForNotebook(page: Page): Promise<Locator> {
 }
 
 /** The AI SQL cells of the visible notebook. */
+/** Makes the open notebook's last cell the active one, in command mode. */
+export async function selectLastCell(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const g = globalThis as unknown as {
+      jupyterapp: {
+        shell: {
+          currentWidget: { content: { activeCellIndex: number; mode: string; widgets: unknown[] } };
+        };
+      };
+    };
+    const notebook = g.jupyterapp.shell.currentWidget.content;
+    notebook.mode = 'command';
+    notebook.activeCellIndex = notebook.widgets.length - 1;
+  });
+}
+
 export function aiCells(page: Page): Locator {
   return page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .rtl-AiSqlCell');
 }
