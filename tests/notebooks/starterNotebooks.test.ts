@@ -1,7 +1,9 @@
 // The starter notebooks, executed top to bottom on the real tslab kernel through Jupyter
 // (nbconvert, as a headless or scheduled run does), in the embedded mode (no Kafka, no
-// services): the quick start on an empty lakehouse, the others on a seeded one. Asserts on the
-// executed .ipynb: no error or stderr output, tables with rows, charts, KPI widgets, answers.
+// services): the quick start on an empty lakehouse, each other one on its own fresh copy of a
+// seeded one (seeded once; 03 and 04 write to theirs, and no run sees another's changes).
+// Asserts on the executed .ipynb: no error or stderr output, tables with rows, charts, KPI
+// widgets, answers.
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -41,6 +43,29 @@ async function listNotebooksDir(): Promise<Record<string, string>> {
 let workDir: string;
 let seededDir: string;
 let freshDir: string;
+/** The seeded lakehouse's files (path and size) right after seeding. */
+let seedFiles: Record<string, number>;
+
+/** Every file under `dir` with its size, by path relative to `dir`. */
+async function filesUnder(dir: string): Promise<Record<string, number>> {
+  const files: Record<string, number> = {};
+  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    files[path.relative(dir, full)] = (await fs.stat(full)).size;
+  }
+  return files;
+}
+
+/** The Delta tables of a lakehouse folder. */
+const tablesOf = async (dir: string) => (await fs.readdir(path.join(dir, 'delta'))).sort();
+
+/** A fresh copy of the seeded lakehouse for one notebook run (the seed itself is never run on). */
+async function seededCopy(name: string): Promise<string> {
+  const dir = path.join(workDir, `seeded-${name}`);
+  await fs.cp(seededDir, dir, { recursive: true, errorOnExist: true, force: false });
+  return dir;
+}
 
 /** The kernel's environment: embedded mode, and no service of this machine answering. */
 const kernelEnv = (dir: string) => ({
@@ -64,6 +89,7 @@ beforeAll(async () => {
   } finally {
     lakehouse.close();
   }
+  seedFiles = await filesUnder(seededDir);
 });
 
 afterAll(async () => {
@@ -118,7 +144,10 @@ describe('starter notebooks on the tslab kernel', () => {
     const source = JSON.parse(
       await fs.readFile(path.join(NOTEBOOKS_DIR, '02_ai_sql.ipynb'), 'utf8'),
     ) as Notebook;
-    const nb = await executeNotebook('02_ai_sql.ipynb', { env: kernelEnv(seededDir), workDir });
+    const nb = await executeNotebook('02_ai_sql.ipynb', {
+      env: kernelEnv(await seededCopy('02')),
+      workDir,
+    });
     const o = expectClean(nb);
     const aiCells = nb.cells.filter(
       (c) => (c.metadata['rtlakehouse'] as { kind?: string } | undefined)?.kind === 'ai-sql',
@@ -145,8 +174,9 @@ describe('starter notebooks on the tslab kernel', () => {
   });
 
   it('03 pipelines and Delta: history, time travel, OPTIMIZE, VACUUM and a custom pipeline, exactly once', async () => {
+    const lake = await seededCopy('03');
     const o = expectClean(
-      await executeNotebook('03_pipelines_and_delta.ipynb', { env: kernelEnv(seededDir), workDir }),
+      await executeNotebook('03_pipelines_and_delta.ipynb', { env: kernelEnv(lake), workDir }),
     );
     const text = o.texts.join('\n');
     expect(text).toContain('History of silver_events');
@@ -160,12 +190,16 @@ describe('starter notebooks on the tslab kernel', () => {
     const runs = o.texts.filter((t) => t.startsWith('Pipeline big_orders'));
     expect(runs).toHaveLength(2);
     expect(runs[1]).toMatch(/big_orders\s+kernel\s+stopped\s+0\s+0\s+0/);
+    // Its custom pipeline wrote a table into its own copy only.
+    expect(await tablesOf(lake)).toContain('big_orders');
+    expect(await tablesOf(seededDir)).not.toContain('big_orders');
   });
 
   it('04 monitoring: lag, freshness, quality with nothing unaccounted, alerts and a KPI widget', async () => {
-    const o = expectClean(
-      await executeNotebook('04_monitoring.ipynb', { env: kernelEnv(seededDir), workDir }),
-    );
+    const lake = await seededCopy('04');
+    // A fresh copy of the seed: nothing 03 did (it runs first) is in it.
+    expect(await tablesOf(lake)).not.toContain('big_orders');
+    const o = expectClean(await executeNotebook('04_monitoring.ipynb', { env: kernelEnv(lake), workDir }));
     const text = o.texts.join('\n');
     expect(text).toContain('Quarantined records by reason');
     expect(text).toContain('Alert rules');
@@ -185,7 +219,10 @@ describe('starter notebooks on the tslab kernel', () => {
     expect(tagged).toHaveLength(1);
     expect(joined(tagged[0]!.source)).toMatch(/^let hours = 24;$/m);
     const o = expectClean(
-      await executeNotebook('05_scheduled_report.ipynb', { env: kernelEnv(seededDir), workDir }),
+      await executeNotebook('05_scheduled_report.ipynb', {
+        env: kernelEnv(await seededCopy('05')),
+        workDir,
+      }),
     );
     expect(o.charts.length).toBeGreaterThanOrEqual(2);
     expect(o.tables.filter((n) => n > 0).length).toBeGreaterThanOrEqual(4);
@@ -221,12 +258,19 @@ describe('starter notebooks on the tslab kernel', () => {
       c.outputs = [];
     }
     const o = expectClean(
-      await executeNotebook({ name: 'scheduled.ipynb', content: nb }, { env: kernelEnv(seededDir), workDir }),
+      await executeNotebook(
+        { name: 'scheduled.ipynb', content: nb },
+        { env: kernelEnv(await seededCopy('05-scheduled')), workDir },
+      ),
     );
     const text = o.texts.join('\n');
     expect(text).toContain('Report for the last 48 hours');
     expect(text).toContain('Top 3 products by revenue');
     expect(text).toMatch(/silver_events@v2/);
+  });
+
+  it('each notebook ran on its own copy: the seeded lakehouse is as it was seeded', async () => {
+    expect(await filesUnder(seededDir)).toEqual(seedFiles);
   });
 
   it('the runs left notebooks/ as it was: no file added, the starters unchanged', async () => {
