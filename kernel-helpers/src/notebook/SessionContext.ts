@@ -1,5 +1,6 @@
 // What the parts of a notebook session share: settings, the lazily opened lakehouse and
-// engine, the display, the embedded event stream and the Kafka client.
+// engine, the display, the record of the tables read, the embedded event stream and the Kafka
+// client.
 import type { DuckDbSqlEngine } from '../engine/DuckDbSqlEngine.js';
 import type { Lakehouse } from '../engine/Lakehouse.js';
 import type { KafkaClient } from '../kafka/KafkaClient.js';
@@ -14,6 +15,8 @@ export interface SessionContext {
   /** Opens the lakehouse and the SQL engine on first use. */
   open(): Promise<{ lakehouse: Lakehouse; engine: DuckDbSqlEngine }>;
   display(bundle: MimeBundle, options?: DisplayOptions): void;
+  /** Notes the table versions a helper read (for a scheduled run's record; see tableReadLog). */
+  recordReads(versions: Readonly<Record<string, number>>): void;
   /** The embedded mode's in-process topic, shared by the producer and Bronze (one per session). */
   memorySource(): MemoryStreamSource;
   /** A Kafka client for KAFKA_BROKERS (created on first use). */

@@ -2,7 +2,8 @@
 // destructured (`const { sql, ask, table } = lakehouse`). Nothing is opened until first use:
 // the lakehouse at LAKEHOUSE_DIR, the locked-down SQL engine over it, and the assistant.
 // Every helper shows its result as a rich display bundle and returns the data; every failure
-// is a NotebookError that reads as what failed, on what, why and what to do.
+// is a NotebookError that reads as what failed, on what, why and what to do. Every table version
+// a helper reads is noted in the read log a scheduled run collects (tableReadLog).
 import type { Answer } from '../ai/assistant/Answer.js';
 import type { Assistant } from '../ai/assistant/Assistant.js';
 import { chooseChart } from '../ai/chart/chooseChart.js';
@@ -42,6 +43,7 @@ import { type NotebookConfig, notebookConfigFromEnv } from './notebookConfigFrom
 import { querySnapshot } from './querySnapshot.js';
 import type { SessionContext } from './SessionContext.js';
 import { tableBundle } from './tableBundle.js';
+import { createTableReadLog } from './tableReadLog.js';
 import { withSummary } from './withSummary.js';
 
 export interface NotebookSessionOptions {
@@ -220,8 +222,11 @@ export function createNotebookSession(options: NotebookSessionOptions = {}): Not
     return config;
   };
 
+  const reads = createTableReadLog(() => getConfig().tableReadsFile, logger);
+
   const ctx: SessionContext = {
     config: getConfig,
+    recordReads: (versions) => reads.record(versions),
     open() {
       opening ??= (async () => {
         const lakehouse = await Lakehouse.open({ dir: getConfig().lakehouseDir, logger });
@@ -300,6 +305,7 @@ export function createNotebookSession(options: NotebookSessionOptions = {}): Not
               query,
               { maxRows: queryOptions.maxRows ?? getConfig().maxRows },
             );
+      ctx.recordReads(result.tableVersions);
       if (display !== false) {
         ctx.display(tableBundle(result, { ...(title ? { title } : {}), footnote: footnoteOf(result) }));
         if (withChart) {
@@ -338,6 +344,7 @@ export function createNotebookSession(options: NotebookSessionOptions = {}): Not
         });
       }
       conversationId = outcome.answer.conversationId;
+      ctx.recordReads(outcome.answer.tableVersions);
       if (callOptions.display !== false)
         ctx.display(answerBundle(outcome.answer, callOptions.sql ? 'sql' : 'question'));
       const rows = outcome.answer.totalRows ?? outcome.answer.rowCount;
@@ -435,6 +442,7 @@ export function createNotebookSession(options: NotebookSessionOptions = {}): Not
         );
         windows = result.rows as KpiWindow[];
         version = result.tableVersions['gold_kpis'] ?? null;
+        ctx.recordReads(result.tableVersions);
       }
       const snapshot = kpiSnapshotFromWindows(windows, { minutes: config.minutes, now, version });
       ctx.display(kpiBundle(config, snapshot));

@@ -1,5 +1,6 @@
 // `table(name)`: one Delta table from a notebook — its schema, history, rows now or as of an
-// older version or time, and its maintenance (OPTIMIZE, VACUUM). Every call displays its result.
+// older version or time, and its maintenance (OPTIMIZE, VACUUM). Every call displays its result;
+// the reads (rows, at().rows/sql, schema) note the version they read (SessionContext.recordReads).
 
 import type { HistoryEntry, OptimizeResult, VacuumResult } from '../delta/DeltaTable.js';
 import type { Snapshot } from '../delta/Snapshot.js';
@@ -71,6 +72,7 @@ export function createNotebookTable(ctx: SessionContext, name: string): Notebook
   const delta = async () => (await ctx.open()).lakehouse.table(name);
 
   const showResult = (result: QueryResult, title: string) => {
+    ctx.recordReads(result.tableVersions);
     ctx.display(
       tableBundle(result, {
         title,
@@ -116,6 +118,7 @@ export function createNotebookTable(ctx: SessionContext, name: string): Notebook
     schema: () =>
       guarded(context('schema()'), async () => {
         const s = await (await delta()).latest();
+        ctx.recordReads({ [name]: s.version });
         const view: TableSchemaView = {
           name,
           version: s.version,

@@ -52,3 +52,10 @@ export { formatErrorDescription, NotebookError } from './NotebookError.js';
 export { type NotebookConfig, notebookConfigFromEnv } from './notebookConfigFromEnv.js';
 export { type ScheduleInfo, type ScheduleRequest, scheduleRequestSchema } from './ScheduleRequest.js';
 export { type TableBundleOptions, type TableInput, tableBundle } from './tableBundle.js';
+export {
+  createTableReadLog,
+  newestVersions,
+  readTableReads,
+  type TableRead,
+  type TableReadLog,
+} from './tableReadLog.js';

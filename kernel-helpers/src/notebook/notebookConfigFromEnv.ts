@@ -1,4 +1,5 @@
 // The notebook session's settings, read once from the kernel's environment.
+import path from 'node:path';
 import { z } from 'zod';
 import { lakehouseConfigFromEnv } from '../engine/lakehouseConfigFromEnv.js';
 import { ConfigError } from '../errors.js';
@@ -20,6 +21,11 @@ export interface NotebookConfig {
   maxRows: number;
   /** Bearer token for the services when they require one (API_TOKEN); never printed. */
   apiToken: string | undefined;
+  /**
+   * Where the reading helpers append the table versions they read (RTLAKEHOUSE_TABLE_READS_FILE,
+   * set by the scheduler for its runs; unset: not recorded).
+   */
+  tableReadsFile: string | undefined;
 }
 
 const url = z.url({ protocol: /^https?$/ });
@@ -30,11 +36,12 @@ const schema = z.object({
   SCHEDULER_URL: url.default('http://127.0.0.1:8020'),
   NOTEBOOK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   API_TOKEN: z.string().optional(),
+  RTLAKEHOUSE_TABLE_READS_FILE: z.string().optional(),
 });
 
 /**
  * Reads LAKEHOUSE_DIR, KAFKA_BROKERS, KAFKA_TOPIC, PIPELINES_URL, SCHEDULER_URL,
- * NOTEBOOK_MAX_ROWS and API_TOKEN (blank counts as unset). @throws ConfigError naming the bad variable.
+ * NOTEBOOK_MAX_ROWS, API_TOKEN and RTLAKEHOUSE_TABLE_READS_FILE (blank counts as unset). @throws ConfigError naming the bad variable.
  */
 export function notebookConfigFromEnv(env: Env = process.env, cwd: string = process.cwd()): NotebookConfig {
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
@@ -54,5 +61,8 @@ export function notebookConfigFromEnv(env: Env = process.env, cwd: string = proc
     schedulerUrl: c.SCHEDULER_URL.replace(/\/+$/, ''),
     maxRows: c.NOTEBOOK_MAX_ROWS,
     apiToken: c.API_TOKEN?.trim(),
+    tableReadsFile: c.RTLAKEHOUSE_TABLE_READS_FILE
+      ? path.resolve(cwd, c.RTLAKEHOUSE_TABLE_READS_FILE.trim())
+      : undefined,
   };
 }

@@ -195,6 +195,11 @@ export const notebookVariables: Declared[] = [
   { name: 'SCHEDULER_URL', description: 'The scheduler service', default: 'http://127.0.0.1:8020' },
   { name: 'NOTEBOOK_MAX_ROWS', description: 'Rows a notebook query returns at most', default: 10_000 },
   { name: 'API_TOKEN', description: 'Bearer token the notebook helpers send to the services when set' },
+  {
+    name: 'RTLAKEHOUSE_TABLE_READS_FILE',
+    description:
+      'Set by the scheduler for the kernels of its runs: the file the notebook helpers append each table version they read to (JSON lines; unset: not recorded)',
+  },
 ];
 
 /** The JupyterLab server extension's variables (extension/rt_lakehouse_extension/handlers.py). */

@@ -1,6 +1,7 @@
 // A run of a scheduled notebook (one attempt) and the legal moves of its life:
 // queued → running → succeeded | failed | interrupted, queued → skipped | interrupted,
 // and skipped as a record of a fire that did not run.
+import type { TableRead } from '@rt-lakehouse/kernel-helpers';
 import type { ParameterValue } from './scheduleDefinition.js';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'skipped';
@@ -47,8 +48,15 @@ export interface RunRecord {
   durationMs: number | null;
   /** The values the scheduler set (the notebook's own defaults hold for the others). */
   parameters: Record<string, ParameterValue>;
-  /** Delta version of every lakehouse table when the run started. */
+  /**
+   * The Delta version of each table the notebook read, as the kernel helpers reported it (the
+   * newest when it read several versions of one table); `{}` when nothing was reported.
+   */
   tableVersions: Record<string, number>;
+  /** Every table version the notebook read, in the order first read (time travel included). */
+  tableReads: TableRead[];
+  /** The latest version of every lakehouse table when the run started (RTLAKEHOUSE_TABLE_VERSIONS). */
+  tableVersionsAtStart: Record<string, number>;
   /** Commit triggers: the version of the trigger table that fired the run. */
   commitVersion: number | null;
   /** Paths relative to the scheduler folder; null until written. */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Lakehouse, Logger } from '@rt-lakehouse/kernel-helpers';
+import { type Lakehouse, type Logger, newestVersions, readTableReads } from '@rt-lakehouse/kernel-helpers';
 import type { z } from 'zod';
 import type { AlertNotifier } from './AlertNotifier.js';
 import type { NotebookExecutor, NotebookJobResult } from './NotebookExecutor.js';
@@ -42,7 +42,10 @@ export interface SchedulerOptions {
   executor: NotebookExecutor;
   notifier: AlertNotifier;
   logger: Logger;
-  /** Needed for commit triggers and for recording table versions; without it runs record none. */
+  /**
+   * Needed for commit triggers and for the table versions at a run's start; without it runs
+   * record none of those (the versions the notebook read come from its kernel either way).
+   */
   lakehouse?: Lakehouse | undefined;
   /** Runs executing at once, over all schedules (default 2). */
   maxConcurrentRuns?: number;
@@ -73,6 +76,9 @@ export interface RunSummary {
 export type ScheduleView = Schedule & { lastRun: RunSummary | null; activeRun: RunSummary | null };
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** In a run's folder: the table versions its notebook read, one JSON line each (see tableReadLog). */
+const TABLE_READS_FILE = 'table-reads.jsonl';
 
 export class Scheduler {
   private readonly schedules = new Map<string, Schedule>();
@@ -314,7 +320,12 @@ export class Scheduler {
     const state = await store.load();
     for (const file of state.unreadable) this.logger.warn('unreadable run record skipped', { file });
     for (const s of state.schedules) this.schedules.set(s.id, s);
-    for (const r of state.runs) this.runs.set(r.id, r);
+    for (const r of state.runs) {
+      // Records written before the scheduler kept what a run read.
+      r.tableReads ??= [];
+      r.tableVersionsAtStart ??= {};
+      this.runs.set(r.id, r);
+    }
     this.alerts = state.alerts;
     const interrupted: RunRecord[] = [];
     for (const run of this.runs.values()) {
@@ -329,6 +340,7 @@ export class Scheduler {
           'the scheduler stopped while this run was going (its process ended); marked interrupted at restart',
       };
       run.outputs = await this.existingOutputs(run);
+      await this.collectReads(run);
       await store.saveRun(run);
       interrupted.push(run);
       this.logger.warn('run interrupted by a scheduler restart', {
@@ -505,6 +517,8 @@ export class Scheduler {
       durationMs: null,
       parameters: extra.parameters ?? { ...schedule.parameters },
       tableVersions: {},
+      tableReads: [],
+      tableVersionsAtStart: {},
       commitVersion: extra.commitVersion ?? null,
       outputs: { ipynb: null, html: null },
       error: null,
@@ -574,7 +588,7 @@ export class Scheduler {
   private async execute(run: RunRecord, signal: AbortSignal): Promise<void> {
     const { store } = this.options;
     const startedMs = Date.parse(run.startedAt!);
-    run.tableVersions = await this.tableVersions();
+    run.tableVersionsAtStart = await this.tableVersions();
     await store.saveRun(run);
     this.logger.info('run started', { runId: run.id, scheduleId: run.scheduleId, attempt: run.attempt });
 
@@ -584,6 +598,7 @@ export class Scheduler {
       ipynb: path.join(dir, 'output.ipynb'),
       html: path.join(dir, 'output.html'),
       log: path.join(dir, 'runner.log'),
+      reads: path.join(dir, TABLE_READS_FILE),
     };
     let result: NotebookJobResult;
     try {
@@ -604,6 +619,7 @@ export class Scheduler {
     }
     assertTransition(run, result.status);
 
+    await this.collectReads(run);
     run.status = result.status;
     run.error = result.error;
     run.endedAt = this.iso();
@@ -631,7 +647,7 @@ export class Scheduler {
 
   private executeNotebook(
     run: RunRecord,
-    files: { input: string; ipynb: string; html: string; log: string },
+    files: { input: string; ipynb: string; html: string; log: string; reads: string },
     signal: AbortSignal,
   ): Promise<NotebookJobResult> {
     const schedule = this.schedules.get(run.scheduleId);
@@ -647,7 +663,8 @@ export class Scheduler {
         ...this.options.runEnv,
         RTLAKEHOUSE_SCHEDULE_ID: run.scheduleId,
         RTLAKEHOUSE_RUN_ID: run.id,
-        RTLAKEHOUSE_TABLE_VERSIONS: JSON.stringify(run.tableVersions),
+        RTLAKEHOUSE_TABLE_VERSIONS: JSON.stringify(run.tableVersionsAtStart),
+        RTLAKEHOUSE_TABLE_READS_FILE: files.reads,
       },
     });
   }
@@ -855,6 +872,24 @@ export class Scheduler {
     return { ipynb: await present(at('output.ipynb')), html: await present(at('output.html')) };
   }
 
+  /**
+   * The table versions the run's notebook read, from the file its kernel helpers appended to
+   * (RTLAKEHOUSE_TABLE_READS_FILE). Nothing reported (a notebook that reads no table, or reads
+   * only by other means than the helpers) records no table.
+   */
+  private async collectReads(run: RunRecord): Promise<void> {
+    try {
+      run.tableReads = await readTableReads(path.join(this.options.store.runDir(run.id), TABLE_READS_FILE));
+      run.tableVersions = newestVersions(run.tableReads);
+    } catch (error) {
+      this.logger.warn('the tables a run read could not be collected', {
+        runId: run.id,
+        error: error as Error,
+      });
+    }
+  }
+
+  /** The latest version of every lakehouse table (for a run's `tableVersionsAtStart`). */
   private async tableVersions(): Promise<Record<string, number>> {
     const lakehouse = this.options.lakehouse;
     if (!lakehouse) return {};

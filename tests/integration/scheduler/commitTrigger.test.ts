@@ -1,5 +1,5 @@
 // A schedule fired by new commits to a lakehouse table (written by another writer, as a
-// pipeline in another process would), recording the table versions the run saw.
+// pipeline in another process would), recording the table versions when the run started.
 import { Lakehouse } from '@rt-lakehouse/kernel-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../../support/tempDir.js';
@@ -53,7 +53,10 @@ describe('a commit-triggered schedule', () => {
       status: 'succeeded',
       cause: 'commit',
       commitVersion: 1,
-      tableVersions: { orders: 1, customers: 1 },
+      // The probe reads no table: none is recorded as read; the versions at its start are kept apart.
+      tableVersions: {},
+      tableReads: [],
+      tableVersionsAtStart: { orders: 1, customers: 1 },
     });
     const cells = cellsOf(
       (await (await fetch(`${s.url}/api/runs/${run.id}/output.ipynb`)).json()) as Parameters<

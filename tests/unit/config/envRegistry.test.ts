@@ -95,6 +95,7 @@ describe('envRegistry', () => {
         PIPELINES_URL: 'http://p:1',
         SCHEDULER_URL: 'http://s:2',
         NOTEBOOK_MAX_ROWS: '7',
+        RTLAKEHOUSE_TABLE_READS_FILE: 'run/reads.jsonl',
       },
       '/base',
     );
@@ -105,6 +106,7 @@ describe('envRegistry', () => {
       pipelinesUrl: 'http://p:1',
       schedulerUrl: 'http://s:2',
       maxRows: 7,
+      tableReadsFile: '/base/run/reads.jsonl',
     });
   });
 
