@@ -2,29 +2,19 @@
 // version and what is wrong; nothing is skipped silently.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DeltaDuckDb, DeltaError, DeltaTable, UnsupportedFeatureError } from '@rt-lakehouse/kernel-helpers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir } from '../../support/tempDir.js';
+import { DeltaError, DeltaTable, UnsupportedFeatureError } from '@rt-lakehouse/kernel-helpers';
+import { describe, expect, it } from 'vitest';
+import { deltaWorkspace } from '../../support/deltaWorkspace.js';
 
-let dir: string;
-let duck: DeltaDuckDb;
+const ws = deltaWorkspace();
 let n = 0;
-
-beforeAll(async () => {
-  dir = await makeTempDir();
-  duck = await DeltaDuckDb.create();
-});
-afterAll(async () => {
-  duck.close();
-  await removeDir(dir);
-});
 
 /** A table with versions 0..2 (three appends), opened under a short name. */
 async function threeVersions(): Promise<{ table: DeltaTable; log: (v: number) => string }> {
-  const root = path.join(dir, `bad${++n}`);
-  const writer = await DeltaTable.forPath(root, { duck });
+  const root = path.join(ws.dir, `bad${++n}`);
+  const writer = await DeltaTable.forPath(root, { duck: ws.duck });
   for (let v = 0; v < 3; v++) await writer.write({ sql: `SELECT ${v}::BIGINT AS id` });
-  const table = await DeltaTable.forPath(root, { duck, name: 'events' });
+  const table = await DeltaTable.forPath(root, { duck: ws.duck, name: 'events' });
   return { table, log: (v) => path.join(root, '_delta_log', `${String(v).padStart(20, '0')}.json`) };
 }
 
@@ -156,7 +146,10 @@ describe('damaged tables', () => {
   });
 
   it('a folder without a Delta log is not a table', async () => {
-    const table = await DeltaTable.forPath(path.join(dir, 'nothing-here'), { duck, name: 'ghost' });
+    const table = await DeltaTable.forPath(path.join(ws.dir, 'nothing-here'), {
+      duck: ws.duck,
+      name: 'ghost',
+    });
     await expectDeltaError(
       table.latest(),
       'DELTA_TABLE_NOT_FOUND',
@@ -165,16 +158,16 @@ describe('damaged tables', () => {
   });
 
   it('a corrupt checkpoint falls back to the commits when they exist', async () => {
-    const root = path.join(dir, `ckpt${++n}`);
-    const table = await DeltaTable.forPath(root, { duck });
+    const root = path.join(ws.dir, `ckpt${++n}`);
+    const table = await DeltaTable.forPath(root, { duck: ws.duck });
     for (let v = 0; v < 11; v++) await table.write({ sql: `SELECT ${v}::BIGINT AS id` });
     await table.whenIdle();
     await fs.writeFile(path.join(root, '_delta_log', '00000000000000000010.checkpoint.parquet'), 'garbage');
-    const fresh = await DeltaTable.forPath(root, { duck, name: 'events' });
+    const fresh = await DeltaTable.forPath(root, { duck: ws.duck, name: 'events' });
     expect((await fresh.readRows()).length).toBe(11);
     // Without the commits the checkpoint replaced, the damage is reported.
     await fs.rm(path.join(root, '_delta_log', '00000000000000000000.json'));
-    const again = await DeltaTable.forPath(root, { duck, name: 'events' });
+    const again = await DeltaTable.forPath(root, { duck: ws.duck, name: 'events' });
     await expectDeltaError(
       again.latest(),
       'DELTA_CORRUPT_CHECKPOINT',

@@ -4,14 +4,13 @@
 // written; the rows themselves are unchanged.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DeltaDuckDb, DeltaTable, field, struct } from '@rt-lakehouse/kernel-helpers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir } from '../../support/tempDir.js';
+import { DeltaTable, field, struct } from '@rt-lakehouse/kernel-helpers';
+import { describe, expect, it } from 'vitest';
+import { deltaWorkspace } from '../../support/deltaWorkspace.js';
 
-let dir: string;
-let duck: DeltaDuckDb;
+const ws = deltaWorkspace();
 let n = 0;
-const newTable = async () => DeltaTable.forPath(path.join(dir, `t${++n}`), { duck });
+const newTable = async () => DeltaTable.forPath(path.join(ws.dir, `t${++n}`), { duck: ws.duck });
 const schema = struct(field('id', 'long'), field('kind', 'string'), field('ts', 'timestamp'));
 const LAYOUT = { 'rtlakehouse.sortBy': 'kind,ts', 'rtlakehouse.parquet.rowGroupRows': '4096' };
 // 10,000 rows in id order; kind cycles a, b, c, d with 'rare' on every 500th row; ts falls with id.
@@ -19,17 +18,8 @@ const rowsSql = (from: number, to: number) =>
   `SELECT range AS id, CASE WHEN range % 500 = 0 THEN 'rare' ELSE ['a','b','c','d'][(range % 4) + 1] END AS kind,
           TIMESTAMPTZ '2024-01-01 00:00:00+00' - to_seconds(range) AS ts FROM range(${from}, ${to})`;
 
-beforeAll(async () => {
-  dir = await makeTempDir();
-  duck = await DeltaDuckDb.create();
-});
-afterAll(async () => {
-  duck.close();
-  await removeDir(dir);
-});
-
 async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const c = await duck.connect();
+  const c = await ws.duck.connect();
   try {
     return (await c.runAndReadAll(sql)).getRowObjects();
   } finally {

@@ -2,25 +2,15 @@
 // txn, checkpoints, OPTIMIZE and VACUUM, with exact row-level assertions.
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DeltaDuckDb, DeltaTable, field, struct, where } from '@rt-lakehouse/kernel-helpers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir } from '../../support/tempDir.js';
+import { DeltaTable, field, struct, where } from '@rt-lakehouse/kernel-helpers';
+import { describe, expect, it } from 'vitest';
+import { deltaWorkspace } from '../../support/deltaWorkspace.js';
 
-let dir: string;
-let duck: DeltaDuckDb;
+const ws = deltaWorkspace();
 let n = 0;
-const newTable = async () => DeltaTable.forPath(path.join(dir, `t${++n}`), { duck });
+const newTable = async () => DeltaTable.forPath(path.join(ws.dir, `t${++n}`), { duck: ws.duck });
 const ids = (rows: Record<string, unknown>[]) => rows.map((r) => Number(r['id'])).sort((a, b) => a - b);
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-
-beforeAll(async () => {
-  dir = await makeTempDir();
-  duck = await DeltaDuckDb.create();
-});
-afterAll(async () => {
-  duck.close();
-  await removeDir(dir);
-});
 
 describe('DeltaTable', () => {
   it('creates a table from a query, appends and reads every row back', async () => {
@@ -185,7 +175,7 @@ describe('DeltaTable', () => {
       version: 10,
       numOfAddFiles: 10,
     });
-    const fresh = await DeltaTable.forPath(t.store.root, { duck });
+    const fresh = await DeltaTable.forPath(t.store.root, { duck: ws.duck });
     const s = await fresh.latest();
     expect(s.version).toBe(11);
     expect(s.txn('bronze-topic-0')?.version).toBe(1100);
