@@ -39,6 +39,8 @@ export interface EnvVariable {
   group: string;
   /** A credential: never given a value in examples. */
   secret: boolean;
+  /** Set by this part for the processes it starts, never by hand (compose.yml leaves it out). */
+  setBy: Component | undefined;
 }
 
 /** A variable declared by hand (its reader keeps its schema private). */
@@ -47,6 +49,7 @@ interface Declared {
   description: string;
   default?: string | number | undefined;
   secret?: boolean;
+  setBy?: Component;
 }
 
 interface Source {
@@ -197,6 +200,7 @@ export const notebookVariables: Declared[] = [
   { name: 'API_TOKEN', description: 'Bearer token the notebook helpers send to the services when set' },
   {
     name: 'RTLAKEHOUSE_TABLE_READS_FILE',
+    setBy: 'scheduler',
     description:
       'Set by the scheduler for the kernels of its runs: the file the notebook helpers append each table version they read to (JSON lines; unset: not recorded)',
   },
@@ -300,6 +304,7 @@ function collect(sources: Source[]): EnvVariable[] {
         readers: [...source.readers],
         group: source.group,
         secret: v.secret ?? SECRETS.has(v.name),
+        setBy: v.setBy,
       });
     }
   }
