@@ -1,7 +1,8 @@
 // Scheduling from JupyterLab in chromium, with the real scheduler service (tslab runs) behind
 // the extension's proxy: "Schedule this notebook" on the open notebook (a bad parameter refused
 // in the dialog with the scheduler's reason, then accepted), a run appears in the Schedules
-// panel and its output opens inside JupyterLab.
+// panel and its output opens inside JupyterLab; a run that fails raises an alert in the panel
+// and marks its schedule failed in the lakehouse sidebar.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,31 @@ const REPORT = JSON.stringify({
   nbformat_minor: 5,
 });
 
+/** A tslab notebook whose second cell throws. */
+const FAILING = JSON.stringify({
+  cells: [
+    {
+      cell_type: 'code',
+      id: 'ok',
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source: "console.log('before');",
+    },
+    {
+      cell_type: 'code',
+      id: 'boom',
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source: "throw new Error('planned failure in a scheduled run');",
+    },
+  ],
+  metadata: JSON.parse(REPORT).metadata,
+  nbformat: 4,
+  nbformat_minor: 5,
+});
+
 interface ScheduleJson {
   id: string;
   name: string;
@@ -82,7 +108,7 @@ describe('scheduling a notebook from JupyterLab', () => {
     lab = await startJupyterLab({
       assistantUrl: `http://127.0.0.1:${await freePort()}`,
       apiToken: TOKEN,
-      files: { 'greeting.ipynb': REPORT },
+      files: { 'greeting.ipynb': REPORT, 'failing.ipynb': FAILING },
       schedulerUrl: `http://127.0.0.1:${port}`,
     });
     scheduler = await startSchedulerService({
@@ -221,5 +247,65 @@ describe('scheduling a notebook from JupyterLab', () => {
     await page.locator('.jp-Dialog button.jp-mod-accept').click();
     await item.waitFor({ state: 'detached', timeout: 30_000 });
     expect((await api<{ schedules: unknown[] }>('/api/schedules')).schedules).toEqual([]);
+  });
+
+  it('raises an alert in the Schedules panel and marks the schedule failed in the sidebar when a run fails', async () => {
+    const call = async <T>(route: string, body: unknown, status: number): Promise<T> => {
+      const response = await fetch(`${scheduler.url}${route}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(response.status, await response.clone().text()).toBe(status);
+      return (await response.json()) as T;
+    };
+    const { schedule } = await call<{ schedule: { id: string } }>(
+      '/api/schedules',
+      { name: 'Nightly totals', notebook: 'failing.ipynb', trigger: { everySeconds: 3600 } },
+      201,
+    );
+    const { run } = await call<{ run: { id: string } }>(`/api/schedules/${schedule.id}/run`, {}, 202);
+
+    // The panel (polling the scheduler through the proxy) shows the firing alert with a link to
+    // the failed run's output, and the run itself as failed.
+    await page.evaluate(() => {
+      void (globalThis as unknown as LabGlobal).jupyterapp.commands.execute('rtlakehouse:open-schedules');
+    });
+    const alert = page.locator(
+      `#rtlakehouse-schedules [data-testid="schedule-alerts"] .rtl-Schedules-alert[data-run-id="${run.id}"]`,
+    );
+    await alert.waitFor({ timeout: 240_000 });
+    expect(await alert.textContent()).toMatch(
+      /^scheduled notebook "Nightly totals" \(failing\.ipynb\) failed: .*planned failure in a scheduled run.* output$/,
+    );
+    expect(await alert.locator('a').getAttribute('href')).toContain(`/api/runs/${run.id}/output.html`);
+    expect(
+      await page.locator('#rtlakehouse-schedules [data-testid="schedule-alerts"] h3').textContent(),
+    ).toBe('Failing (1)');
+    const { active } = await api<{ active: { runId: string }[] }>('/api/alerts');
+    expect(active.map((a) => a.runId)).toEqual([run.id]);
+    const item = page.locator(
+      `#rtlakehouse-schedules .rtl-Schedules-item[data-schedule-id="${schedule.id}"]`,
+    );
+    await item.locator('button[data-action="history"]').click();
+    await item
+      .locator(`.rtl-Schedules-run[data-run-id="${run.id}"][data-status="failed"]`)
+      .waitFor({ timeout: 30_000 });
+
+    // The lakehouse sidebar's schedules: the schedule failed on its last run, with a red dot.
+    await page.click('.jp-SideBar [data-id="rtlakehouse-sidebar"]');
+    const sidebar = page.locator('#rtlakehouse-sidebar');
+    const entry = sidebar.locator(`[data-section="schedules"] li[data-schedule="${schedule.id}"]`);
+    await expect
+      .poll(
+        async () => {
+          await sidebar.locator('.rtl-Sidebar-header button').click();
+          return (await entry.count()) === 1 ? entry.getAttribute('data-state') : null;
+        },
+        { timeout: 60_000, interval: 2_000 },
+      )
+      .toBe('failed');
+    expect(await entry.textContent()).toMatch(/^Nightly totals · every 3600 s · failed · last run failed/);
+    expect(await entry.locator('.rtl-Dot').getAttribute('class')).toBe('rtl-Dot rtl-mod-down');
   });
 });
