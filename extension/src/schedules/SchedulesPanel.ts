@@ -9,6 +9,7 @@ import type { SchedulesModel } from './SchedulesModel';
 import { SchedulerApi } from './schedulerApi';
 import type { RunRecord, SchedulerAlert, ScheduleTrigger, ScheduleView } from './schedulerContract';
 import { ensureSchedulesStyle } from './schedulesStyle';
+import { tableReadsText } from './tableReadsText';
 
 export interface SchedulesPanelOptions {
   model: SchedulesModel;
@@ -227,6 +228,7 @@ export class SchedulesPanel extends Widget {
             ' · ',
             h('span', { 'data-field': 'started' }, time(run.startedAt ?? run.queuedAt)),
             run.durationMs === null ? '' : ` · ${formatMs(run.durationMs)}`,
+            ...readsOf(run),
           ),
           h('div', { class: 'rtl-Schedules-links' }, ...this.links(run)),
         ),
@@ -278,4 +280,10 @@ export class SchedulesPanel extends Widget {
       );
     return links;
   }
+}
+
+/** ' · read orders v3' with the Delta versions the run's notebook read, or nothing. */
+function readsOf(run: RunRecord): (string | HTMLElement)[] {
+  const text = tableReadsText(run.tableVersions);
+  return text === '' ? [] : [' · ', h('span', { 'data-field': 'reads' }, text)];
 }
