@@ -20,11 +20,12 @@ import {
   definePipeline,
   type PipelineDefinition,
   type PipelineEnv,
+  type RecentAppend,
   type Trigger,
   where,
 } from '@rt-lakehouse/kernel-helpers';
 import { DEFAULT_TOPIC } from './bronzePipeline.js';
-import { changedRowsSql, readRows } from './readChangedRows.js';
+import { readRows, splitChanges } from './readChangedRows.js';
 import { GOLD_KPIS_SCHEMA, TABLES } from './tableSchemas.js';
 
 export interface GoldPipelineOptions {
@@ -144,7 +145,7 @@ export function goldPipeline(options: GoldPipelineOptions = {}): PipelineDefinit
     affected: Set<number> | undefined,
   ) => {
     const [ts, type, user, price, quantity, partition] = rows as [
-      bigint[],
+      (bigint | number)[],
       string[],
       string[],
       number[],
@@ -217,23 +218,33 @@ export function goldPipeline(options: GoldPipelineOptions = {}): PipelineDefinit
     },
     async transform(batch, ctx) {
       const table = await ctx.env.lakehouse.table(silver);
-      const changed = await changedRowsSql(table, batch.records, columns);
-      if (!changed) return { writes: [], rowsIn: 0 };
-      const reader = await ctx.connection.runAndReadAll(
-        `SELECT epoch_ms(ts), event_type, user_id, price, quantity, source_partition FROM (${changed}) WHERE ts IS NOT NULL`,
-      );
-      const rows = reader.getColumns() as unknown[][];
-      const rowsIn = reader.currentRowCount;
+      // Versions this process wrote come from memory, the others from their files (the
+      // aggregates do not depend on the order rows are added in).
+      const { inMemory, filesSql } = await splitChanges(table, batch.records, columns);
+      const parts: unknown[][][] = inMemory.map(({ append }) => silverColumnsFromMemory(append));
+      if (filesSql) {
+        const reader = await ctx.connection.runAndReadAll(
+          `SELECT epoch_ms(ts), event_type, user_id, price, quantity, source_partition FROM (${filesSql}) WHERE ts IS NOT NULL`,
+        );
+        parts.push(reader.getColumns() as unknown[][]);
+      }
+      let rowsIn = 0;
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;
-      for (const t of (rows[0] ?? []) as bigint[]) {
-        const n = Number(t);
-        if (n < min) min = n;
-        if (n > max) max = n;
+      for (const part of parts) {
+        for (const t of (part[0] ?? []) as (bigint | number)[]) {
+          const n = Number(t);
+          if (n < min) min = n;
+          if (n > max) max = n;
+        }
+        rowsIn += (part[0] ?? []).length;
       }
+      if (parts.length === 0) return { writes: [], rowsIn: 0 };
       // Windows already behind the watermark before this batch are final.
       const affected = new Set<number>();
-      const late = accumulate(rows.length === 0 ? [[], [], [], [], [], []] : rows, watermarkOf(), affected);
+      const watermark = watermarkOf();
+      let late = 0;
+      for (const part of parts) if (part.length > 0) late += accumulate(part, watermark, affected);
       const nextWatermark = watermarkOf();
       const base = {
         rowsIn,
@@ -268,6 +279,26 @@ export function goldPipeline(options: GoldPipelineOptions = {}): PipelineDefinit
       };
     },
   });
+}
+
+/**
+ * Gold's columns (ts as epoch ms, event_type, user_id, price, quantity, source_partition) of a
+ * Silver append remembered in memory, without rows whose ts is missing (as the SQL read).
+ */
+function silverColumnsFromMemory(append: RecentAppend): unknown[][] {
+  const c = append.columns;
+  const ts = (c['ts'] ?? []) as readonly (Date | number | null | undefined)[];
+  const picked = ['event_type', 'user_id', 'price', 'quantity', 'source_partition'].map(
+    (name) => (c[name] ?? []) as readonly unknown[],
+  );
+  const out: unknown[][] = [[], [], [], [], [], []];
+  for (let i = 0; i < append.rowCount; i++) {
+    const t = ts[i];
+    if (t === null || t === undefined) continue;
+    out[0]!.push(typeof t === 'number' ? t : t.getTime());
+    for (let k = 0; k < picked.length; k++) out[k + 1]!.push(picked[k]![i] ?? null);
+  }
+  return out;
 }
 
 /** Running KPIs of one window: counts, money in micro-units (exact), and the distinct users. */

@@ -10,7 +10,7 @@ import {
   parseRawEvent,
   type Trigger,
 } from '@rt-lakehouse/kernel-helpers';
-import { changedRowsSql, readRows } from './readChangedRows.js';
+import { orderedIndexes, readRows, splitChanges } from './readChangedRows.js';
 import {
   QUARANTINE_EVENTS_SCHEMA,
   SILVER_EVENTS_PROPERTIES,
@@ -131,25 +131,35 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
     },
     async transform(batch, ctx) {
       const table = await ctx.env.lakehouse.table(bronze);
-      const sql = await changedRowsSql(table, batch.records, ['value', 'kafka_partition', 'kafka_offset']);
-      const rows = sql
-        ? await readRows(ctx.connection, `${sql} ORDER BY _version, kafka_partition, kafka_offset`)
+      // Versions this process wrote come from memory, the others from their files; either
+      // way in version order, then Kafka partition and offset.
+      const { inMemory, filesSql } = await splitChanges(table, batch.records, [
+        'value',
+        'kafka_partition',
+        'kafka_offset',
+      ]);
+      const fileRows = filesSql
+        ? ((await readRows(
+            ctx.connection,
+            `${filesSql} ORDER BY _version, kafka_partition, kafka_offset`,
+          )) as [number, string | null, number, bigint][])
         : [];
       const now = Date.now();
       const valid = new SilverColumns();
       const rejected = new QuarantineColumns();
+      let rowsIn = 0;
       let duplicates = 0;
       let lateBeyondDedup = 0;
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;
-      for (const [version, value, partition, offset] of rows as [number, string | null, number, bigint][]) {
-        const v = Number(version);
+      const handle = (v: number, value: string | null, partition: number, offset: bigint) => {
+        rowsIn++;
         const toQuarantine = !ctx.isWritten(quarantine, bronze, v);
         const toSilver = !ctx.isWritten(silver, bronze, v);
         const parsed = parseRawEvent(value);
         if (!parsed.success) {
           if (toQuarantine) rejected.push(value, `${parsed.code}: ${parsed.reason}`, partition, offset, now);
-          continue;
+          return;
         }
         const event: EcommerceEvent = parsed.event;
         const ts = event.ts.getTime();
@@ -164,20 +174,40 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
               now,
             );
           }
-          continue;
+          return;
         }
         if (ts < dedup.watermark) lateBeyondDedup++;
         dedup.add(event.event_id, ts, partition);
         if (ts < min) min = ts;
         if (ts > max) max = ts;
         if (toSilver) valid.push(event, partition, offset, now);
+      };
+      let next = 0;
+      let m = 0;
+      while (next < fileRows.length || m < inMemory.length) {
+        const fileVersion = next < fileRows.length ? Number(fileRows[next]![0]) : Number.POSITIVE_INFINITY;
+        const change = inMemory[m];
+        if (change && change.version < fileVersion) {
+          const { columns } = change.append;
+          const value = columns['value'] as readonly (string | null)[];
+          const partition = columns['kafka_partition'] as readonly number[];
+          const offset = columns['kafka_offset'] as readonly bigint[];
+          for (const i of orderedIndexes(change.append, ['kafka_partition', 'kafka_offset']))
+            handle(change.version, value[i] ?? null, partition[i]!, offset[i]!);
+          m++;
+          continue;
+        }
+        for (; next < fileRows.length && Number(fileRows[next]![0]) === fileVersion; next++) {
+          const [, value, partition, offset] = fileRows[next]!;
+          handle(fileVersion, value, partition, offset);
+        }
       }
       return {
         writes: [
           { table: quarantine, source: { columns: rejected.columns, rowCount: rejected.length } },
           { table: silver, source: { columns: valid.columns, rowCount: valid.length } },
         ],
-        rowsIn: rows.length,
+        rowsIn,
         ...(valid.length > 0 ? { eventTime: { min, max } } : {}),
         counters: { quarantined: rejected.length, duplicates, lateBeyondDedupWatermark: lateBeyondDedup },
         ...(Number.isFinite(dedup.watermark) ? { watermark: dedup.watermark } : {}),

@@ -30,6 +30,7 @@ import { checkpointFileName, commitFileName } from './logFileNames.js';
 import { serializeActions } from './parseActions.js';
 import { partitionPathSegment, partitionValueFormatSql } from './partitionValues.js';
 import { type Predicate, predicateToSql } from './predicate.js';
+import { type RecentAppend, RecentAppends } from './RecentAppends.js';
 import { type DataFile, Snapshot } from './Snapshot.js';
 import { buildScanSql, type ScanGroup } from './scanSql.js';
 import {
@@ -188,6 +189,8 @@ export class DeltaTable {
   /** Top-level column names per data file URL (data files never change). */
   private readonly fileColumnsCache = new Map<string, Set<string>>();
   private readonly deletionVectorCache = new Map<string, number[]>();
+  /** Column-array appends this object committed, for in-process stream readers (opt-in). */
+  private recentAppends: RecentAppends | undefined;
 
   private constructor(store: ObjectStore, duck: DeltaDuckDb, options: DeltaTableOptions) {
     this.store = store;
@@ -212,6 +215,25 @@ export class DeltaTable {
   onCommit(listener: (snapshot: Snapshot) => void): () => void {
     this.commitListeners.add(listener);
     return () => this.commitListeners.delete(listener);
+  }
+
+  /**
+   * From now on, remembers the rows of the column-array appends committed through this object
+   * (up to `maxRows` rows, the oldest forgotten first; several readers: the largest asked), so
+   * that a stream reader in the same process takes them from memory: see recentAppend.
+   */
+  keepRecentAppends(maxRows: number): void {
+    if (!this.recentAppends || this.recentAppends.maxRows < maxRows)
+      this.recentAppends = new RecentAppends(maxRows);
+  }
+
+  /**
+   * The rows version `version` appended, as the writer's column arrays (values before the cast
+   * to the table's types), when this object committed it with a column-array source, still
+   * remembers it, and it added exactly the files `paths`; otherwise undefined: read the files.
+   */
+  recentAppend(version: number, paths: readonly string[]): RecentAppend | undefined {
+    return this.recentAppends?.get(version, paths);
   }
 
   /** Resolves when background work started by commits (checkpoints) has finished. */
@@ -1003,6 +1025,7 @@ export class DeltaTable {
           appIds: new Set((options.txns ?? []).map((t) => t.appId)),
         }),
         isBlindAppend: mode === 'append' && !metadata,
+        ...(mode === 'append' && 'columns' in source ? { appended: source } : {}),
       });
       return { ...result, addedFiles: adds.length, removedFiles: removes.length, rowsWritten: rows };
     } finally {
@@ -1025,6 +1048,8 @@ export class DeltaTable {
       operationMetrics?: Record<string, unknown>;
       footprint: TransactionFootprint;
       isBlindAppend: boolean;
+      /** The column arrays this commit appends (kept when keepRecentAppends is on). */
+      appended?: { columns: Readonly<Record<string, readonly unknown[]>>; rowCount: number };
     },
   ): Promise<Omit<CommitResult, 'addedFiles' | 'removedFiles' | 'rowsWritten'>> {
     const commitInfo: CommitInfoAction = {
@@ -1077,6 +1102,11 @@ export class DeltaTable {
             replayLog(this.name, this.store.root, undefined, [{ version, actions: committed }]),
           );
       this.remember(snapshot);
+      if (info.appended && this.recentAppends) {
+        const paths: string[] = [];
+        for (const a of actions) if (a.kind === 'add') paths.push(a.add.path);
+        this.recentAppends.add({ version, paths, ...info.appended });
+      }
       for (const listener of this.commitListeners) listener(snapshot);
       // Checkpoints are written off the commit's path: the commit stands either way.
       this.background = this.background.then(() => this.maybeCheckpoint(snapshot));

@@ -20,6 +20,7 @@ export { buildFileStats } from './fileStats.js';
 export { selectLogSegment } from './LogSegment.js';
 export { parseCommitFile, serializeActions } from './parseActions.js';
 export { type Literal, type Predicate, predicateToSql, where } from './predicate.js';
+export { type RecentAppend, RecentAppends } from './RecentAppends.js';
 export { type DataFile, Snapshot } from './Snapshot.js';
 export { buildScanSql } from './scanSql.js';
 export * from './schema.js';

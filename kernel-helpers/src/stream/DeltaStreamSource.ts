@@ -3,6 +3,7 @@
 
 import type { DeltaTable } from '../delta/DeltaTable.js';
 import { resolveDataFilePath } from '../delta/dataFilePath.js';
+import type { RecentAppend } from '../delta/RecentAppends.js';
 import type { DataFile } from '../delta/Snapshot.js';
 import { DeltaError } from '../errors.js';
 import type { PositionRange, StreamBatch } from './StreamBatch.js';
@@ -14,6 +15,12 @@ export interface DeltaChange {
   files: DataFile[];
   /** Rows added, from the files' statistics (0 when unknown). */
   rows: number;
+  /**
+   * The same rows from memory, when this process committed the version through the same
+   * DeltaTable object and still remembers it (the writer's column arrays, before the cast to
+   * the table's types); otherwise read `files`.
+   */
+  append?: RecentAppend;
 }
 
 export interface DeltaStreamSourceOptions {
@@ -21,6 +28,11 @@ export interface DeltaStreamSourceOptions {
   pollIntervalMs?: number;
   /** Accept versions that remove data (dataChange=true removes); by default they stop the stream. */
   ignoreDeletes?: boolean;
+  /**
+   * Rows of the table's latest appends made in this process to keep in memory for this reader
+   * (default 250,000; 0: always read the files).
+   */
+  memoryRows?: number;
 }
 
 function rowsOf(stats: string | undefined): number {
@@ -45,6 +57,8 @@ export class DeltaStreamSource implements StreamSource<DeltaChange> {
     this.id = `delta:${tableName}`;
     this.key = tableName;
     this.unsubscribe = table.onCommit(() => this.wakeUp?.());
+    const memoryRows = options.memoryRows ?? 250_000;
+    if (memoryRows > 0) table.keepRecentAppends(memoryRows);
   }
 
   private async resolvePosition(): Promise<void> {
@@ -107,7 +121,11 @@ export class DeltaStreamSource implements StreamSource<DeltaChange> {
             );
           }
         }
-        changes.push({ version, files, rows: added });
+        const append = this.table.recentAppend(
+          version,
+          files.map((f) => f.add.path),
+        );
+        changes.push({ version, files, rows: added, ...(append ? { append } : {}) });
         rows += added;
       }
     }
