@@ -13,7 +13,8 @@
 //
 // Environment: KAFKA_BROKERS (else a local broker is started), BENCH_INGEST_EVENTS (300000),
 // BENCH_INGEST_SECONDS (60), BENCH_INGEST_RATE (events/s; auto), BENCH_INGEST_PRODUCERS (2),
-// BENCH_INGEST_SPARK (1; 0 skips the reference).
+// BENCH_INGEST_SPARK (1; 0 skips the reference). It also prints where the cores went while the
+// live stream ran (CPU seconds per second of the pipeline runner, the producers and the broker).
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -64,11 +65,46 @@ async function cleanup() {
 // ---------------------------------------------------------------- helpers
 const baseEnv = { ...process.env, KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn' };
 
+/** CPU seconds (user + system) process `pid` has used so far (0 when it cannot be read). */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return 0;
+  try {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** The local broker's pid (undefined for a broker given by KAFKA_BROKERS). */
+async function brokerPid(): Promise<number | undefined> {
+  if (process.env['KAFKA_BROKERS']) return undefined;
+  const text = await fs.readFile(path.join(kafkaEnv.KAFKA_DATA_DIR, 'kafka.pid'), 'utf8').catch(() => '');
+  return /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined;
+}
+
+/** Where the cores went while the live stream ran: CPU seconds per wall second, per part. */
+interface CpuShare {
+  pipelines: number;
+  producers: number;
+  broker: number;
+}
+
 /** Runs the producer service in `PRODUCERS` processes; resolves with the events they sent. */
 async function produce(
   topic: string,
   options: { total?: number; rate?: number; seconds?: number },
 ): Promise<number> {
+  return (await produceMeasured(topic, options)).sent;
+}
+
+/** As produce, with the CPU seconds the producers used. */
+async function produceMeasured(
+  topic: string,
+  options: { total?: number; rate?: number; seconds?: number },
+): Promise<{ sent: number; cpuS: number }> {
   const runs = Array.from({ length: PRODUCERS }, (_, i) => {
     const child = spawnTs(path.join(repo, 'services/src/producer/main.ts'), [], {
       env: {
@@ -86,6 +122,7 @@ async function produce(
     return waitForExit(child).finally(() => children.delete(child));
   });
   let sent = 0;
+  let cpuS = 0;
   for (const r of await Promise.all(runs)) {
     const last = r.stdout
       .trim()
@@ -94,9 +131,11 @@ async function produce(
       .find((l) => l.includes('producer stopped'));
     if (r.code !== 0 || !last)
       throw new Error(`producer failed (${r.code}): ${r.stderr.slice(-500)} ${r.stdout.slice(-500)}`);
-    sent += (JSON.parse(last) as { sent: number }).sent;
+    const stopped = JSON.parse(last) as { sent: number; cpuS?: number };
+    sent += stopped.sent;
+    cpuS += stopped.cpuS ?? 0;
   }
-  return sent;
+  return { sent, cpuS };
 }
 
 async function createTopic(topic: string) {
@@ -266,7 +305,7 @@ interface Figures {
 async function runOurs(
   backlogTopic: string,
   rate: number | undefined,
-): Promise<Figures & { rateUsed: number }> {
+): Promise<Figures & { rateUsed: number; cpu: CpuShare }> {
   const backlogDir = path.join(work, 'ours-backlog');
   const runner = startOurRunner(backlogTopic, backlogDir);
   await waitGold(path.join(backlogDir, 'delta'), EVENTS, 30 * 60_000);
@@ -283,13 +322,21 @@ async function runOurs(
   const rateUsed = rate ?? Math.max(1_000, Math.round(backlogRate * 0.5));
   await sleep(8_000); // start-up and group join before the clock starts
   const monitor = monitorGold(path.join(liveDir, 'delta'));
-  const sent = await produce(liveTopic, { rate: rateUsed, seconds: SECONDS });
+  const broker = await brokerPid();
+  const before = { at: Date.now(), runner: await cpuSeconds(live.pid), broker: await cpuSeconds(broker) };
+  const { sent, cpuS } = await produceMeasured(liveTopic, { rate: rateUsed, seconds: SECONDS });
+  const wall = (Date.now() - before.at) / 1000;
+  const cpu: CpuShare = {
+    pipelines: ((await cpuSeconds(live.pid)) - before.runner) / wall,
+    producers: cpuS / wall,
+    broker: ((await cpuSeconds(broker)) - before.broker) / wall,
+  };
   await waitGold(path.join(liveDir, 'delta'), sent, 10 * 60_000);
   await sleep(300);
   const seen = await monitor.stop();
   await stopChild(live);
   const f = await freshness(path.join(liveDir, 'delta'), seen);
-  return { backlogRate, liveRate: sent / SECONDS, p50: f.p50, p99: f.p99, rateUsed };
+  return { backlogRate, liveRate: sent / SECONDS, p50: f.p50, p99: f.p99, rateUsed, cpu };
 }
 
 async function runSpark(backlogTopic: string, rate: number): Promise<Figures & { rateUsed: number }> {
@@ -355,6 +402,9 @@ try {
   );
   console.log(
     `ingest: ${f(ours.liveRate)} events/s, freshness p50 ${f(ours.p50)} ms p99 ${f(ours.p99)} ms (backlog ${f(ours.backlogRate)} events/s)`,
+  );
+  console.log(
+    `cpu while live (cores of ${os.cpus().length}): pipelines ${ours.cpu.pipelines.toFixed(2)}, producers ${ours.cpu.producers.toFixed(2)}, broker ${process.env['KAFKA_BROKERS'] ? 'n/a (external)' : ours.cpu.broker.toFixed(2)}`,
   );
   if (spark) {
     console.log(

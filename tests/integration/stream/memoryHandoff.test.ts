@@ -6,6 +6,7 @@ import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import {
   createEventGenerator,
+  type DeltaChange,
   Lakehouse,
   MemoryStreamSource,
   noopLogger,
@@ -39,7 +40,7 @@ async function contents(lakehouse: Lakehouse) {
   };
 }
 
-async function runUntilDrained(runner: PipelineRunner): Promise<void> {
+async function runUntilDrained(runner: PipelineRunner<DeltaChange>): Promise<void> {
   await runner.start();
   await waitFor(
     async () => ['stopped', 'failed'].includes(runner.status().state),
