@@ -24,6 +24,12 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 VENV_DIR="${VENV_DIR:-$REPO_ROOT/.venv}"
+# A .venv that is a symlink (to a venv kept elsewhere) is built where it points: Python's venv
+# refuses to create one through a symlink.
+if [ -L "$VENV_DIR" ]; then
+  VENV_DIR="$(readlink -f "$VENV_DIR")"
+  mkdir -p "$VENV_DIR"
+fi
 STAMP_DIR="$VENV_DIR/.requirements"
 DEFAULT_REQUIREMENTS=(requirements-test.txt requirements-jupyter.txt)
 

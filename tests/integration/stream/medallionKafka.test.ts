@@ -180,9 +180,18 @@ describe('medallion pipelines on Kafka', () => {
     for (let kill = 0; kill < 10; kill++) {
       const child = spawnTs(runnerMain, [], { env });
       const exited = waitForExit(child);
-      // A killed member keeps its partitions until its 6 s session expires: live long enough
-      // past that to make progress, then die at a random moment.
-      await new Promise((r) => setTimeout(r, 7_500 + Math.random() * 4_000));
+      // A killed member keeps its partitions until its 6 s session expires: wait until this
+      // runner makes progress (or 15 s, once all is done), then die at a random moment of its
+      // work — however fast the pipelines are, each kill lands in the middle of the stream.
+      const progress = async () => {
+        const counts = await tableCounts(lakehouse);
+        return counts[TABLES.bronze]! + counts[TABLES.silver]! + counts[TABLES.quarantine]!;
+      };
+      const atStart = await progress();
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && (await progress()) === atStart)
+        await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, Math.random() * 1_500));
       child.kill('SIGKILL');
       expect((await exited).signal).toBe('SIGKILL');
       bronzeAtKill.push((await tableCounts(lakehouse))[TABLES.bronze]!);
