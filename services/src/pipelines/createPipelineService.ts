@@ -9,7 +9,7 @@ import {
   type PipelineStatus,
 } from '@rt-lakehouse/kernel-helpers';
 import type { Registry } from 'prom-client';
-import { startTableMaintenance, type TableMaintenance } from './tableMaintenance.js';
+import { type CompactorProcess, startCompactorProcess } from './compactorProcess.js';
 
 export interface PipelineServiceDeps {
   lakehouse: Lakehouse;
@@ -17,7 +17,10 @@ export interface PipelineServiceDeps {
   logger: Logger;
   registry: Registry;
   definitions: readonly PipelineDefinition<unknown>[];
-  /** Compaction every this many ms (0 turns it off). */
+  /**
+   * Compaction every this many ms (0 turns it off), in a child process at the lowest CPU
+   * priority (compactorMain.ts), so that it uses only the cores the pipelines leave idle.
+   */
   compactEveryMs?: number;
 }
 
@@ -27,7 +30,7 @@ export interface PipelineService {
   stop(): Promise<void>;
   status(): PipelineStatus[];
   runners: readonly PipelineRunner<unknown>[];
-  maintenance: TableMaintenance | undefined;
+  maintenance: CompactorProcess | undefined;
 }
 
 export function createPipelineService(deps: PipelineServiceDeps): PipelineService {
@@ -37,7 +40,7 @@ export function createPipelineService(deps: PipelineServiceDeps): PipelineServic
     ...(deps.kafka ? { kafka: deps.kafka } : {}),
   };
   const runners = deps.definitions.map((d) => new PipelineRunner(d, env, { registry: deps.registry }));
-  let maintenance: TableMaintenance | undefined;
+  let maintenance: CompactorProcess | undefined;
   return {
     runners,
     get maintenance() {
@@ -53,8 +56,8 @@ export function createPipelineService(deps: PipelineServiceDeps): PipelineServic
       );
       const tables = [...new Set(deps.definitions.flatMap((d) => d.sinks.map((s) => s.table)))];
       if ((deps.compactEveryMs ?? 60_000) > 0) {
-        maintenance = startTableMaintenance({
-          lakehouse: deps.lakehouse,
+        maintenance = startCompactorProcess({
+          lakehouseDir: deps.lakehouse.dir,
           tables,
           logger: deps.logger,
           everyMs: deps.compactEveryMs ?? 60_000,

@@ -1,0 +1,80 @@
+// Starting the compactor (compactorMain.ts) as a child process at the lowest CPU priority, and
+// restarting it if it dies, until stopped.
+import { type ChildProcess, fork } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '@rt-lakehouse/kernel-helpers';
+
+export interface CompactorProcessOptions {
+  lakehouseDir: string;
+  tables: readonly string[];
+  everyMs: number;
+  logger: Logger;
+  /** Wait before restarting a compactor that exited on its own (ms, default 5000). */
+  restartDelayMs?: number;
+}
+
+export interface CompactorProcess {
+  /** The running child's pid (undefined between restarts). */
+  readonly pid: number | undefined;
+  /** Stops the child after its compaction round in progress. */
+  stop(): Promise<void>;
+}
+
+// The sibling module, as source (.ts, through tsx as this process runs) or built (.js).
+const fromSource = import.meta.url.endsWith('.ts');
+const mainPath = fileURLToPath(new URL(`./compactorMain${fromSource ? '.ts' : '.js'}`, import.meta.url));
+// This process's Node flags; the source needs the TypeScript loader and the workspace's
+// `source` condition, which a host that transpiles by itself (a test runner) does not pass on.
+const execArgv =
+  fromSource && !process.execArgv.some((a) => a.includes('tsx'))
+    ? [...process.execArgv, '--conditions=source', '--import', 'tsx']
+    : process.execArgv;
+
+export function startCompactorProcess(options: CompactorProcessOptions): CompactorProcess {
+  let child: ChildProcess | undefined;
+  let stopped = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  const spawn = () => {
+    const c = fork(
+      mainPath,
+      [
+        '--dir',
+        options.lakehouseDir,
+        '--tables',
+        options.tables.join(','),
+        '--every-ms',
+        String(options.everyMs),
+      ],
+      { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    );
+    child = c;
+    try {
+      if (c.pid !== undefined) os.setPriority(c.pid, 19);
+    } catch {
+      // The child lowers its own priority too.
+    }
+    c.on('exit', (code, signal) => {
+      if (child === c) child = undefined;
+      if (stopped) return;
+      options.logger.warn('compactor exited; restarting', { code, signal });
+      restartTimer = setTimeout(spawn, options.restartDelayMs ?? 5_000);
+      restartTimer.unref();
+    });
+  };
+  spawn();
+  return {
+    get pid() {
+      return child?.pid;
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(restartTimer);
+      const c = child;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+      c.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

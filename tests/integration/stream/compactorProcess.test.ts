@@ -1,0 +1,99 @@
+// Small-file compaction runs in a child process at the lowest CPU priority (so that it takes
+// only the cores the pipelines leave idle): it compacts, it can be stopped, and it goes away
+// when the runner that started it dies.
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { field, Lakehouse } from '@rt-lakehouse/kernel-helpers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCompactorProcess } from '../../../services/src/pipelines/compactorProcess.js';
+import { waitFor } from '../../support/medallionChecks.js';
+import { spawnTs, waitForExit } from '../../support/spawnTs.js';
+import { makeTempDir, removeDir } from '../../support/tempDir.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+let dir: string;
+let lakehouse: Lakehouse;
+const logs: string[] = [];
+const logger = {
+  debug: () => {},
+  info: () => {},
+  warn: (msg: string) => logs.push(msg),
+  error: (msg: string) => logs.push(msg),
+};
+
+beforeAll(async () => {
+  dir = await makeTempDir();
+  lakehouse = await Lakehouse.open({ dir });
+  const table = await lakehouse.table('small_files');
+  await table.create({ schema: { type: 'struct', fields: [field('n', 'long')] } });
+  for (let i = 0; i < 25; i++) await table.write({ columns: { n: [i, i + 100] }, rowCount: 2 });
+});
+afterAll(async () => {
+  lakehouse.close();
+  await removeDir(dir);
+});
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('the compactor process', () => {
+  it('compacts small files at the lowest CPU priority and stops when asked', async () => {
+    const table = await lakehouse.table('small_files');
+    expect((await table.latest()).numFiles).toBe(25);
+    const compactor = startCompactorProcess({
+      lakehouseDir: dir,
+      tables: ['small_files'],
+      everyMs: 300,
+      logger,
+    });
+    const pid = compactor.pid!;
+    expect(os.getPriority(pid)).toBe(19);
+    await waitFor(
+      async () => (await table.latest()).numFiles === 1,
+      60_000,
+      async () => `files: ${(await table.latest()).numFiles}; logs: ${logs.join(' | ')}`,
+    );
+    const snapshot = await table.latest();
+    const c = await lakehouse.duck.connect();
+    const rows = (
+      await c.runAndReadAll(`SELECT sum(n)::BIGINT FROM (${await table.scanSql(snapshot)})`)
+    ).getRows();
+    c.closeSync();
+    expect(Number(rows[0]![0])).toBe(2 * 300 + 2500);
+    await compactor.stop();
+    expect(alive(pid)).toBe(false);
+    expect(compactor.pid).toBeUndefined();
+    expect(logs).toEqual([]);
+  }, 90_000);
+
+  it('ends when the process that started it is killed with SIGKILL', async () => {
+    const parent = spawnTs(path.join(here, 'compactorParent.ts'), [dir]);
+    const exited = waitForExit(parent);
+    let out = '';
+    parent.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    await waitFor(
+      async () => /compactor (\d+)/.test(out),
+      30_000,
+      async () => out,
+    );
+    const pid = Number(/compactor (\d+)/.exec(out)![1]);
+    expect(alive(pid)).toBe(true);
+    parent.kill('SIGKILL');
+    await exited;
+    await waitFor(
+      async () => !alive(pid),
+      30_000,
+      async () => execFileSync('ps', ['-o', 'pid,stat,args', '-p', String(pid)]).toString(),
+    );
+  }, 60_000);
+});
