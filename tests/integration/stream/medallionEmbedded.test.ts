@@ -1,16 +1,10 @@
 // The medallion pipelines on the in-process source (embedded mode, no broker): every record
 // reaches Bronze once, Silver holds each valid event once, Quarantine every rejected record
 // with its reason, and Gold equals the KPIs recomputed from Silver.
-import {
-  createEventGenerator,
-  type GeneratedRecord,
-  Lakehouse,
-  MemoryStreamSource,
-  noopLogger,
-  PipelineRunner,
-} from '@rt-lakehouse/kernel-helpers';
-import { bronzePipeline, goldPipeline, silverPipeline, TABLES } from '@rt-lakehouse/pipelines';
+import { type GeneratedRecord, Lakehouse, MemoryStreamSource } from '@rt-lakehouse/kernel-helpers';
+import { TABLES } from '@rt-lakehouse/pipelines';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faultyGenerator, inProcessMedallion } from '../../support/faultyStream.js';
 import {
   expectedOutcome,
   goldMismatches,
@@ -35,39 +29,13 @@ afterAll(async () => {
 
 describe('medallion pipelines, embedded source', () => {
   it('are exact with injected bad data: malformed, missing fields, wrong types, unknown types, duplicates, late events', async () => {
-    const now = Date.now();
-    const generator = createEventGenerator({
-      seed: 7,
-      start: now - 20 * 60_000,
-      eventsPerSecond: 40,
-      faults: {
-        malformedJson: 0.02,
-        missingField: 0.02,
-        wrongType: 0.02,
-        unknownEventType: 0.01,
-        duplicate: 0.03,
-        late: 0.02,
-        lateMinMs: 60_000,
-        lateMaxMs: 10 * 60_000,
-      },
-    });
-    const records: GeneratedRecord[] = generator.take(12_000);
+    const records: GeneratedRecord[] = faultyGenerator(7, 20 * 60_000, 40).take(12_000);
     const source = new MemoryStreamSource('embedded', 3);
-    const env = { lakehouse, logger: noopLogger };
-    const runners = [
-      new PipelineRunner(
-        bronzePipeline({
-          source: () => source,
-          trigger: { kind: 'continuous', maxBatchRecords: 1_500, maxWaitMs: 50 },
-        }),
-        env,
-      ),
-      new PipelineRunner(
-        silverPipeline({ trigger: { kind: 'continuous', maxBatchRecords: 2_500, maxWaitMs: 50 } }),
-        env,
-      ),
-      new PipelineRunner(goldPipeline({ trigger: { kind: 'continuous', maxWaitMs: 50 } }), env),
-    ];
+    const runners = inProcessMedallion(lakehouse, source, {
+      bronzeBatch: 1_500,
+      silverBatch: 2_500,
+      maxWaitMs: 50,
+    });
     for (const r of runners) await r.start();
     // Feed in slices so that batches interleave with arrivals, as in a live stream.
     for (let i = 0; i < records.length; i += 1_000) {

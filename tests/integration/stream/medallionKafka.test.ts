@@ -3,7 +3,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  createEventGenerator,
   type GeneratedRecord,
   type KafkaClient,
   Lakehouse,
@@ -18,6 +17,7 @@ import {
   TABLES,
 } from '@rt-lakehouse/pipelines';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faultyGenerator } from '../../support/faultyStream.js';
 import { produceRecords, testKafkaClient, uniqueTopic } from '../../support/kafkaTestEnv.js';
 import {
   expectedOutcome,
@@ -47,26 +47,12 @@ afterAll(async () => {
 });
 
 function faultyRecords(seed: number, n: number): GeneratedRecord[] {
-  return createEventGenerator({
-    seed,
-    // From "now" on purpose: the generator's rate follows the time of day, and at night 15,000
-    // events span ~50 min of event time, more than Gold's lateness (15 min). Bronze reads this
-    // backlog one partition ahead of the others, so this checks that Gold, told the topic's
-    // partition count, waits for every partition before declaring anything late
-    // (docs/streaming.md, "Event time").
-    start: Date.now() - 30 * 60_000,
-    eventsPerSecond: 20,
-    faults: {
-      malformedJson: 0.02,
-      missingField: 0.02,
-      wrongType: 0.02,
-      unknownEventType: 0.01,
-      duplicate: 0.03,
-      late: 0.02,
-      lateMinMs: 60_000,
-      lateMaxMs: 10 * 60_000,
-    },
-  }).take(n);
+  // From "now" on purpose: the generator's rate follows the time of day, and at night 15,000
+  // events span ~50 min of event time, more than Gold's lateness (15 min). Bronze reads this
+  // backlog one partition ahead of the others, so this checks that Gold, told the topic's
+  // partition count, waits for every partition before declaring anything late
+  // (docs/streaming.md, "Event time").
+  return faultyGenerator(seed, 30 * 60_000, 20).take(n);
 }
 
 /** Waits until every layer has processed everything Bronze should hold. */

@@ -5,15 +5,15 @@
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  createEventGenerator,
   type DeltaChange,
   Lakehouse,
   MemoryStreamSource,
   noopLogger,
   PipelineRunner,
 } from '@rt-lakehouse/kernel-helpers';
-import { bronzePipeline, goldPipeline, silverPipeline, TABLES } from '@rt-lakehouse/pipelines';
+import { goldPipeline, silverPipeline, TABLES } from '@rt-lakehouse/pipelines';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faultyGenerator, inProcessMedallion } from '../../support/faultyStream.js';
 import { query, scan, waitFor } from '../../support/medallionChecks.js';
 import { makeTempDir, removeDir } from '../../support/tempDir.js';
 
@@ -52,44 +52,18 @@ async function runUntilDrained(runner: PipelineRunner<DeltaChange>): Promise<voi
 
 describe('in-process hand-off between pipelines', () => {
   it('Silver and Gold read from memory write the same tables as read from the files', async () => {
-    const generator = createEventGenerator({
-      seed: 21,
-      start: Date.now() - 20 * 60_000,
-      eventsPerSecond: 40,
-      faults: {
-        malformedJson: 0.02,
-        missingField: 0.02,
-        wrongType: 0.02,
-        unknownEventType: 0.01,
-        duplicate: 0.03,
-        late: 0.02,
-        lateMinMs: 60_000,
-        lateMaxMs: 10 * 60_000,
-      },
-    });
+    const generator = faultyGenerator(21, 20 * 60_000, 40);
     const records = generator.take(9_000);
 
     // One process: Bronze, Silver and Gold side by side, each reading what the other wrote.
     const live = await Lakehouse.open({ dir: path.join(dir, 'live') });
     const source = new MemoryStreamSource('handoff', 3);
-    const env = { lakehouse: live, logger: noopLogger };
-    const runners = [
-      new PipelineRunner(
-        bronzePipeline({
-          source: () => source,
-          trigger: { kind: 'continuous', maxBatchRecords: 700, maxWaitMs: 20 },
-        }),
-        env,
-      ),
-      new PipelineRunner(
-        silverPipeline({ trigger: { kind: 'continuous', maxBatchRecords: 1_500, maxWaitMs: 20 } }),
-        env,
-      ),
-      new PipelineRunner(
-        goldPipeline({ trigger: { kind: 'continuous', maxWaitMs: 20 }, sourcePartitions: 3 }),
-        env,
-      ),
-    ];
+    const runners = inProcessMedallion(live, source, {
+      bronzeBatch: 700,
+      silverBatch: 1_500,
+      maxWaitMs: 20,
+      sourcePartitions: 3,
+    });
     for (const r of runners) await r.start();
     for (let i = 0; i < records.length; i += 1_000) {
       source.push(records.slice(i, i + 1_000).map((r) => ({ key: r.key, value: r.value, timestamp: r.ts })));
