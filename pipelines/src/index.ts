@@ -1,5 +1,7 @@
 // @rt-lakehouse/pipelines: the medallion pipeline definitions (bronze, silver, gold).
 export { type BronzePipelineOptions, bronzePipeline } from './bronzePipeline.js';
+export { DedupState } from './DedupState.js';
+export { EventIdSet } from './EventIdSet.js';
 export {
   type GoldPipelineOptions,
   goldKpisSql,
@@ -14,5 +16,5 @@ export {
   replayQuarantine,
 } from './replayQuarantine.js';
 export { type SeedOptions, type SeedResult, seedLakehouse } from './seedLakehouse.js';
-export { DedupState, type SilverPipelineOptions, silverPipeline } from './silverPipeline.js';
+export { type SilverPipelineOptions, silverPipeline } from './silverPipeline.js';
 export * from './tableSchemas.js';

@@ -10,6 +10,7 @@ import {
   parseRawEvent,
   type Trigger,
 } from '@rt-lakehouse/kernel-helpers';
+import { DedupState } from './DedupState.js';
 import { orderedIndexes, readRows, splitChanges } from './readChangedRows.js';
 import {
   QUARANTINE_EVENTS_SCHEMA,
@@ -26,72 +27,6 @@ export interface SilverPipelineOptions {
   dedupWatermarkMs?: number;
   trigger?: Trigger;
   name?: string;
-}
-
-/**
- * Event ids accepted into Silver whose event time is inside the dedup watermark. The watermark
- * is the smallest, over source partitions, of the newest event time seen in that partition,
- * minus the window: a partition that lags behind keeps its ids remembered.
- */
-export class DedupState {
-  /** Every remembered id with its event-time bucket (1/10 of the window). */
-  private readonly seen = new Map<string, number>();
-  /** Ids per bucket, so that eviction drops whole buckets without scanning every id. */
-  private readonly buckets = new Map<number, string[]>();
-  private readonly maxByPartition = new Map<number, number>();
-  private readonly bucketMs: number;
-
-  constructor(readonly windowMs: number) {
-    this.bucketMs = Math.max(1, Math.floor(windowMs / 10));
-  }
-
-  /** Events older than this are outside dedup (-Infinity before any event). */
-  get watermark(): number {
-    if (this.maxByPartition.size === 0) return Number.NEGATIVE_INFINITY;
-    let min = Number.POSITIVE_INFINITY;
-    for (const v of this.maxByPartition.values()) if (v < min) min = v;
-    return min - this.windowMs;
-  }
-
-  get size(): number {
-    return this.seen.size;
-  }
-
-  has(eventId: string): boolean {
-    return this.seen.has(eventId);
-  }
-
-  add(eventId: string, ts: number, partition: number): void {
-    if (ts > (this.maxByPartition.get(partition) ?? Number.NEGATIVE_INFINITY))
-      this.maxByPartition.set(partition, ts);
-    const key = Math.floor(ts / this.bucketMs);
-    // A bucket wholly behind the watermark would be evicted at once: nothing to remember.
-    if ((key + 1) * this.bucketMs <= this.watermark || this.seen.has(eventId)) return;
-    let ids = this.buckets.get(key);
-    if (!ids) {
-      ids = [];
-      this.buckets.set(key, ids);
-      this.evict();
-    }
-    ids.push(eventId);
-    this.seen.set(eventId, key);
-  }
-
-  /** Forgets buckets wholly behind the watermark. */
-  evict(): void {
-    const wm = this.watermark;
-    for (const [key, ids] of this.buckets) {
-      if ((key + 1) * this.bucketMs > wm) continue;
-      for (const id of ids) if (this.seen.get(id) === key) this.seen.delete(id);
-      this.buckets.delete(key);
-    }
-  }
-
-  clear(): void {
-    this.seen.clear();
-    this.buckets.clear();
-    this.maxByPartition.clear();
-  }
 }
 
 export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDefinition<DeltaChange> {

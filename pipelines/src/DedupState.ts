@@ -1,0 +1,83 @@
+// Silver's dedup state: the event ids accepted within the watermark, by event-time bucket.
+import { EventIdSet, hashWords, uuidWords } from './EventIdSet.js';
+
+/**
+ * Event ids accepted into Silver whose event time is inside the dedup watermark. The watermark
+ * is the smallest, over source partitions, of the newest event time seen in that partition,
+ * minus the window: a partition that lags behind keeps its ids remembered. Ids are held per
+ * event-time bucket (1/10 of the window) in compact sets, and a bucket wholly behind the
+ * watermark is dropped at once.
+ */
+export class DedupState {
+  private readonly buckets = new Map<number, EventIdSet>();
+  private readonly maxByPartition = new Map<number, number>();
+  private readonly bucketMs: number;
+  // The last id parsed (Silver asks `has` then `add` for the same id): its words and hash.
+  private readonly words = new Uint32Array(4);
+  private parsedId: string | undefined;
+  private parsedUuid = false;
+  private hash = 0;
+
+  constructor(readonly windowMs: number) {
+    this.bucketMs = Math.max(1, Math.floor(windowMs / 10));
+  }
+
+  /** Events older than this are outside dedup (-Infinity before any event). */
+  get watermark(): number {
+    if (this.maxByPartition.size === 0) return Number.NEGATIVE_INFINITY;
+    let min = Number.POSITIVE_INFINITY;
+    for (const v of this.maxByPartition.values()) if (v < min) min = v;
+    return min - this.windowMs;
+  }
+
+  /** Ids remembered now. */
+  get size(): number {
+    let n = 0;
+    for (const ids of this.buckets.values()) n += ids.size;
+    return n;
+  }
+
+  private parse(eventId: string): void {
+    if (eventId === this.parsedId) return;
+    this.parsedId = eventId;
+    this.parsedUuid = uuidWords(eventId, this.words);
+    if (this.parsedUuid) this.hash = hashWords(this.words);
+  }
+
+  has(eventId: string): boolean {
+    this.parse(eventId);
+    if (this.parsedUuid) {
+      for (const ids of this.buckets.values()) if (ids.hasUuid(this.words, this.hash)) return true;
+    } else {
+      for (const ids of this.buckets.values()) if (ids.hasOther(eventId)) return true;
+    }
+    return false;
+  }
+
+  add(eventId: string, ts: number, partition: number): void {
+    if (ts > (this.maxByPartition.get(partition) ?? Number.NEGATIVE_INFINITY))
+      this.maxByPartition.set(partition, ts);
+    const key = Math.floor(ts / this.bucketMs);
+    // A bucket wholly behind the watermark would be evicted at once: nothing to remember.
+    if ((key + 1) * this.bucketMs <= this.watermark || this.has(eventId)) return;
+    let ids = this.buckets.get(key);
+    if (!ids) {
+      ids = new EventIdSet();
+      this.buckets.set(key, ids);
+      this.evict();
+    }
+    if (this.parsedUuid) ids.addUuid(this.words, this.hash);
+    else ids.add(eventId);
+  }
+
+  /** Forgets buckets wholly behind the watermark. */
+  evict(): void {
+    const wm = this.watermark;
+    for (const key of this.buckets.keys()) if ((key + 1) * this.bucketMs <= wm) this.buckets.delete(key);
+  }
+
+  clear(): void {
+    this.buckets.clear();
+    this.maxByPartition.clear();
+  }
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { DedupState, EventIdSet } from '@rt-lakehouse/pipelines';
+import { describe, expect, it } from 'vitest';
+import { uuidWords } from '../../../pipelines/src/EventIdSet.js';
+
+describe('uuidWords', () => {
+  it('reads a canonical lower-case UUID as four 32-bit words', () => {
+    const out = new Uint32Array(4);
+    expect(uuidWords('0123abcd-ef01-4567-89ab-cdef01234567', out)).toBe(true);
+    expect([...out].map((w) => w.toString(16).padStart(8, '0'))).toEqual([
+      '0123abcd',
+      'ef014567',
+      '89abcdef',
+      '01234567',
+    ]);
+  });
+
+  it('refuses anything else', () => {
+    const out = new Uint32Array(4);
+    for (const id of [
+      '0123ABCD-ef01-4567-89ab-cdef01234567',
+      '0123abcd-ef01-4567-89ab-cdef0123456',
+      '0123abcd_ef01-4567-89ab-cdef01234567',
+      '0123abcdef01-4567-89ab-cdef012345678',
+      'g123abcd-ef01-4567-89ab-cdef01234567',
+      'evt-1',
+    ])
+      expect(uuidWords(id, out), id).toBe(false);
+  });
+});
+
+describe('EventIdSet', () => {
+  it('answers exactly as a Set of strings, for random, time-ordered and non-UUID ids', () => {
+    const ids = new EventIdSet(16);
+    const reference = new Set<string>();
+    const timeOrdered = (i: number) =>
+      `0190${i.toString(16).padStart(4, '0')}-0000-7000-8000-${(i % 7).toString(16).padStart(12, '0')}`;
+    const all = [
+      ...Array.from({ length: 60_000 }, () => randomUUID()),
+      ...Array.from({ length: 60_000 }, (_, i) => timeOrdered(i)),
+      ...Array.from({ length: 1_000 }, (_, i) => `legacy-${i}`),
+    ];
+    for (const [i, id] of all.entries()) {
+      if (i % 3 === 0) continue; // a third never added
+      expect(ids.add(id)).toBe(!reference.has(id));
+      reference.add(id);
+    }
+    // Adding again says "already there".
+    for (const id of all.slice(1, 2_000)) if (reference.has(id)) expect(ids.add(id)).toBe(false);
+    for (const id of all) expect(ids.has(id)).toBe(reference.has(id));
+    expect(ids.size).toBe(reference.size);
+    expect(ids.has(randomUUID())).toBe(false);
+  });
+});
+
+describe('DedupState', () => {
+  const minute = 60_000;
+
+  it('remembers ids within the window and forgets them once the watermark passes', () => {
+    const dedup = new DedupState(10 * minute);
+    const id = randomUUID();
+    dedup.add(id, 0, 0);
+    expect(dedup.has(id)).toBe(true);
+    dedup.add(randomUUID(), 9 * minute, 0);
+    expect(dedup.has(id)).toBe(true);
+    // Newest event 11.5 minutes after the first: its bucket [0, 1 min) is behind the watermark.
+    dedup.add(randomUUID(), 11.5 * minute, 0);
+    expect(dedup.watermark).toBe(1.5 * minute);
+    expect(dedup.has(id)).toBe(false);
+    expect(dedup.size).toBe(2);
+  });
+
+  it('a lagging partition holds the watermark back, and an event already behind it is not remembered', () => {
+    const dedup = new DedupState(10 * minute);
+    const early = randomUUID();
+    dedup.add(early, 0, 0);
+    dedup.add(randomUUID(), 30 * minute, 1);
+    expect(dedup.watermark).toBe(-10 * minute);
+    expect(dedup.has(early)).toBe(true);
+    dedup.add(randomUUID(), 30 * minute, 0);
+    expect(dedup.watermark).toBe(20 * minute);
+    // Buckets are dropped when a new one starts, or on evict().
+    expect(dedup.has(early)).toBe(true);
+    dedup.evict();
+    expect(dedup.has(early)).toBe(false);
+    const late = randomUUID();
+    dedup.add(late, 5 * minute, 0);
+    expect(dedup.has(late)).toBe(false);
+  });
+
+  it('keeps ids that are not UUIDs too, and clear forgets everything', () => {
+    const dedup = new DedupState(10 * minute);
+    dedup.add('evt-1', 0, 0);
+    dedup.add('evt-1', 1_000, 0);
+    expect(dedup.has('evt-1')).toBe(true);
+    expect(dedup.size).toBe(1);
+    dedup.clear();
+    expect(dedup.has('evt-1')).toBe(false);
+    expect(dedup.watermark).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
