@@ -9,6 +9,7 @@ export * from './events/index.js';
 export * from './kafka/index.js';
 export type { Logger } from './logger.js';
 export * from './monitoring/index.js';
+export { murmurMix } from './murmurMix.js';
 export { noopLogger } from './noopLogger.js';
 export * from './notebook/index.js';
 export * from './storage/index.js';

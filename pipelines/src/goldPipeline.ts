@@ -283,22 +283,26 @@ export function goldPipeline(options: GoldPipelineOptions = {}): PipelineDefinit
 
 /**
  * Gold's columns (ts as epoch ms, event_type, user_id, price, quantity, source_partition) of a
- * Silver append remembered in memory, without rows whose ts is missing (as the SQL read).
+ * Silver append remembered in memory: the writer's arrays as they are, with ts converted, and
+ * rows without a ts left out (as the SQL read does; Silver always has one).
  */
 function silverColumnsFromMemory(append: RecentAppend): unknown[][] {
   const c = append.columns;
   const ts = (c['ts'] ?? []) as readonly (Date | number | null | undefined)[];
-  const picked = ['event_type', 'user_id', 'price', 'quantity', 'source_partition'].map(
-    (name) => (c[name] ?? []) as readonly unknown[],
+  const rest = ['event_type', 'user_id', 'price', 'quantity', 'source_partition'].map(
+    (name) => (c[name] ?? new Array(append.rowCount).fill(null)) as readonly unknown[],
   );
-  const out: unknown[][] = [[], [], [], [], [], []];
+  const millis: number[] = new Array(append.rowCount);
+  let complete = true;
   for (let i = 0; i < append.rowCount; i++) {
     const t = ts[i];
-    if (t === null || t === undefined) continue;
-    out[0]!.push(typeof t === 'number' ? t : t.getTime());
-    for (let k = 0; k < picked.length; k++) out[k + 1]!.push(picked[k]![i] ?? null);
+    if (t === null || t === undefined) complete = false;
+    else millis[i] = typeof t === 'number' ? t : t.getTime();
   }
-  return out;
+  if (complete) return [millis, ...(rest as unknown[][])];
+  const keep: number[] = [];
+  for (let i = 0; i < append.rowCount; i++) if (millis[i] !== undefined) keep.push(i);
+  return [keep.map((i) => millis[i]), ...rest.map((column) => keep.map((i) => column[i] ?? null))];
 }
 
 /** Running KPIs of one window: counts, money in micro-units (exact), and the distinct users. */

@@ -92,16 +92,11 @@ interface CpuShare {
   broker: number;
 }
 
-/** Runs the producer service in `PRODUCERS` processes; resolves with the events they sent. */
+/**
+ * Runs the producer service in `PRODUCERS` processes; resolves with the events they sent and
+ * the CPU seconds they used.
+ */
 async function produce(
-  topic: string,
-  options: { total?: number; rate?: number; seconds?: number },
-): Promise<number> {
-  return (await produceMeasured(topic, options)).sent;
-}
-
-/** As produce, with the CPU seconds the producers used. */
-async function produceMeasured(
   topic: string,
   options: { total?: number; rate?: number; seconds?: number },
 ): Promise<{ sent: number; cpuS: number }> {
@@ -336,7 +331,7 @@ async function runOurs(
   const monitor = monitorGold(path.join(liveDir, 'delta'));
   const broker = await brokerPid();
   const before = { at: Date.now(), runner: await cpuSeconds(live.pid), broker: await cpuSeconds(broker) };
-  const { sent, cpuS } = await produceMeasured(liveTopic, { rate: rateUsed, seconds: SECONDS });
+  const { sent, cpuS } = await produce(liveTopic, { rate: rateUsed, seconds: SECONDS });
   const wall = (Date.now() - before.at) / 1000;
   const cpu: CpuShare = {
     pipelines: ((await cpuSeconds(live.pid)) - before.runner) / wall,
@@ -378,7 +373,7 @@ async function runSpark(backlogTopic: string, rate: number): Promise<Figures & {
   });
   await live.ready;
   const monitor = monitorGold(liveDir);
-  const sent = await produce(liveTopic, { rate, seconds: SECONDS });
+  const { sent } = await produce(liveTopic, { rate, seconds: SECONDS });
   await waitGold(liveDir, sent, 30 * 60_000).catch((e: unknown) =>
     log(`spark live: ${(e as Error).message}`),
   );
@@ -393,7 +388,7 @@ try {
   const backlogTopic = `backlog-${Date.now()}`;
   await createTopic(backlogTopic);
   log(`producing ${EVENTS} events into ${backlogTopic}`);
-  const produced = await produce(backlogTopic, { total: EVENTS });
+  const { sent: produced } = await produce(backlogTopic, { total: EVENTS });
   if (produced < EVENTS) throw new Error(`only ${produced} of ${EVENTS} events were produced`);
   const ours = await runOurs(
     backlogTopic,

@@ -46,9 +46,4 @@ export class RecentAppends {
   get size(): number {
     return this.rows;
   }
-
-  clear(): void {
-    this.byVersion.clear();
-    this.rows = 0;
-  }
 }

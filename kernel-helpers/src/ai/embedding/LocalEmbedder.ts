@@ -1,6 +1,8 @@
 // The default embedding: feature hashing of canonical words, word pairs and character trigrams
 // (see embeddingFeatures) into a fixed-length, L2-normalised vector. Deterministic, in process,
 // no network and no model download; good at paraphrases in this domain, not a language model.
+
+import { murmurMix } from '../../murmurMix.js';
 import type { Embedder } from './Embedder.js';
 import { embeddingFeatures } from './embeddingFeatures.js';
 
@@ -53,15 +55,4 @@ function fnv1a(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** MurmurHash3's finaliser: spreads the bits of `h`. */
-function murmurMix(h: number): number {
-  let x = h;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
 }
