@@ -1,6 +1,7 @@
 // Throughput of the project's Kafka client (kernel-helpers/src/kafka) against the broker of
 // scripts/kafka-local.sh, side by side with Kafka's own Java perf tools as the reference:
-// org.apache.kafka.tools.ProducerPerformance / ConsumerPerformance from the same jars.
+// org.apache.kafka.tools.ProducerPerformance / ConsumerPerformance from the same jars, and the
+// same sends through kafkajs (the project's former producer) for the producer's second line.
 //
 //   scripts/kafka-local.sh start && npm run bench:kafka
 //
@@ -20,6 +21,7 @@ import {
   type KafkaProducerOptions,
   kafkaConfigFromEnv,
 } from '@rt-lakehouse/kernel-helpers/kafka';
+import kafkajs from 'kafkajs';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -91,6 +93,37 @@ async function produceWithProjectClient(
   const seconds = (performance.now() - started) / 1000;
   const cpuSeconds = cpuSecondsSince(cpuBefore);
   await client.disconnect();
+  return { seconds, cpuSeconds };
+}
+
+// The same sends through a kafkajs 2.2.4 producer, as the project's KafkaProducer used to make them.
+async function produceWithKafkaJs(topic: string, pool: { key: string; value: string }[]) {
+  const admin = createKafkaClient(config);
+  await admin.admin.ensureTopic(topic, partitions);
+  await admin.disconnect();
+  const kafka = new kafkajs.Kafka({
+    clientId: 'bench-kafkajs',
+    brokers: config.brokers,
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
+  const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+  await producer.connect();
+  await producer.send({ topic, messages: [{ key: 'warm-up', value: '{}' }], acks: -1 });
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const pending = new Set<Promise<unknown>>();
+  for (let sent = 0; sent < count; sent += batchSize) {
+    const messages: { key: string; value: string }[] = [];
+    for (let i = sent; i < Math.min(sent + batchSize, count); i++) messages.push(pool[i % pool.length]!);
+    const send = producer.send({ topic, messages, acks: -1 });
+    pending.add(send);
+    void send.then(() => pending.delete(send));
+    if (pending.size >= inFlight) await Promise.race(pending);
+  }
+  await Promise.all(pending);
+  const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpuBefore);
+  await producer.disconnect();
   return { seconds, cpuSeconds };
 }
 
@@ -171,7 +204,12 @@ async function main() {
   const workDir = await mkdtemp(path.join(tmpdir(), 'bench-kafka-'));
   const payloadFile = path.join(workDir, 'events.jsonl');
   await writeFile(payloadFile, pool.map((e) => e.value).join('\n'));
-  const topics = { node: `bench-node-${runId}`, gzip: `bench-gzip-${runId}`, java: `bench-java-${runId}` };
+  const topics = {
+    node: `bench-node-${runId}`,
+    gzip: `bench-gzip-${runId}`,
+    java: `bench-java-${runId}`,
+    kafkajs: `bench-kafkajs-${runId}`,
+  };
   const admin = createKafkaClient(config);
   try {
     console.log(
@@ -181,6 +219,7 @@ async function main() {
 
     const nodeProduce = await produceWithProjectClient(topics.node, pool, {});
     const gzipProduce = await produceWithProjectClient(topics.gzip, pool, { compression: 'gzip' });
+    const kafkajsProduce = await produceWithKafkaJs(topics.kafkajs, pool);
 
     await admin.admin.ensureTopic(topics.java, partitions);
     const javaProduce = await java(
@@ -236,6 +275,8 @@ async function main() {
         projectGzip: perSecond(count, gzipProduce.seconds),
         java: Math.round(javaProduceRate),
         javaPerCpuSecond: perSecond(count, javaProduce.cpuSeconds),
+        kafkajs: perSecond(count, kafkajsProduce.seconds),
+        kafkajsPerCpuSecond: perSecond(count, kafkajsProduce.cpuSeconds),
       },
       consume: {
         project: perSecond(nodeConsume.received, nodeConsume.seconds),
@@ -251,7 +292,9 @@ async function main() {
     const ratio = (a: number, b: number) => (a / b).toFixed(2);
     const line = (label: string, project: number, reference: number) =>
       console.log(`| ${label} | ${format(project)} | ${format(reference)} | ${ratio(project, reference)} |`);
-    console.log('\n| msgs/s | project client (kafkajs) | Kafka perf tool (Java) | ratio |');
+    console.log(
+      '\n| msgs/s | project client (producer: @platformatic/kafka, consumer: kafkajs) | Kafka perf tool (Java) | ratio |',
+    );
     console.log('| --- | ---: | ---: | ---: |');
     line('produce', results.produce.project, results.produce.java);
     line(
@@ -266,6 +309,10 @@ async function main() {
       results.consume.projectPerCpuSecond,
       results.consume.javaPerCpuSecond,
     );
+    console.log('\n| producer msgs/s | project client (@platformatic/kafka) | kafkajs 2.2.4 | ratio |');
+    console.log('| --- | ---: | ---: | ---: |');
+    line('produce', results.produce.project, results.produce.kafkajs);
+    line('produce per CPU second', results.produce.projectPerCpuSecond, results.produce.kafkajsPerCpuSecond);
     console.log(
       `\nproject client with gzip: produce ${format(results.produce.projectGzip)} msgs/s, ` +
         `consume ${format(results.consume.projectGzip)} msgs/s`,

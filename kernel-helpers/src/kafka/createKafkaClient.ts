@@ -1,13 +1,16 @@
-// The Kafka adapter: the project's KafkaClient port implemented with kafkajs 2.2.4.
+// The Kafka adapter: the project's KafkaClient port implemented with two pure-JavaScript
+// clients. Producers use @platformatic/kafka 1.x (maintained, and 2-3x cheaper per message
+// than kafkajs: CPU the pipelines get back when producers share the machine); the admin and
+// the consumer group use kafkajs 2.2.4.
 //
-// Why kafkajs although it is unmaintained since 2023: it is pure JavaScript (no native build),
-// its protocol layer negotiates each request's version with ApiVersions, and every version it
-// picks against Kafka 4.x is still served after KIP-896 removed the old ones. That is proved,
-// not assumed, by tests/integration/kafka/kafkaSmoke.test.ts against the broker of
-// scripts/kafka-local.sh (admin, gzip produce, group consume, seek, rebalance across two
-// members); docs/kafka-client.md has the details and throughput. Everything kafkajs-specific
-// stays in ./kafkajs and ./kafkaErrorFrom.ts, so a maintained client (@platformatic/kafka)
-// can replace it behind the same interfaces if a broker upgrade ever breaks it.
+// Why kafkajs still, although it is unmaintained since 2023: the consumer group wrapper
+// (rebalance hold, seek to the offsets a table stores) is built on it, its protocol layer
+// negotiates each request's version with ApiVersions, and every version it picks against
+// Kafka 4.x is still served after KIP-896 removed the old ones. That is proved, not assumed,
+// by tests/integration/kafka/kafkaSmoke.test.ts against the broker of scripts/kafka-local.sh
+// (admin, gzip produce, group consume, seek, rebalance across two members);
+// docs/kafka-client.md has the details and throughput. Everything library-specific stays in
+// ./kafkajs, ./platformatic and ./kafkaErrorFrom.ts.
 
 import kafkajs from 'kafkajs';
 import type { Logger } from '../logger.js';
@@ -15,8 +18,8 @@ import type { KafkaClient } from './KafkaClient.js';
 import type { KafkaConfig } from './KafkaConfig.js';
 import { createKafkaJsAdmin } from './kafkajs/createKafkaJsAdmin.js';
 import { createKafkaJsConsumer } from './kafkajs/createKafkaJsConsumer.js';
-import { createKafkaJsProducer } from './kafkajs/createKafkaJsProducer.js';
 import { logCreatorFor } from './kafkajs/logCreatorFor.js';
+import { createPlatformaticProducer } from './platformatic/createPlatformaticProducer.js';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -52,7 +55,7 @@ export function createKafkaClient(config: KafkaConfig, logger?: Logger): KafkaCl
     config,
     admin,
     producer(options) {
-      const producer = createKafkaJsProducer(kafka, options);
+      const producer = createPlatformaticProducer(config, options);
       members.add(producer);
       return producer;
     },

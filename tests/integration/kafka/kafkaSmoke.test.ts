@@ -329,6 +329,76 @@ describe('kafka module against a real broker', () => {
       code: 'KAFKA_CONNECTION_FAILED',
       retriable: true,
     });
+    // The producer's failures too: no broker, and a topic that does not exist (not created).
+    const lost = nowhere.producer();
+    await expect(lost.send(topic, [{ key: 'k', value: 'v' }])).rejects.toMatchObject({
+      name: 'KafkaError',
+      code: 'KAFKA_CONNECTION_FAILED',
+      retriable: true,
+      message: expect.stringMatching(/^kafka send to smoke-/),
+    });
+    await expect(lost.flush()).rejects.toMatchObject({ code: 'KAFKA_CONNECTION_FAILED' });
     await nowhere.disconnect();
+    const strict = client.producer();
+    await expect(strict.send(`absent-${runId}`, [{ key: 'k', value: 'v' }])).rejects.toMatchObject({
+      name: 'KafkaError',
+      code: 'KAFKA_UNKNOWN_TOPIC_OR_PARTITION',
+      retriable: true,
+    });
+    await strict.disconnect().catch(() => {});
+    expect(await client.admin.listTopics()).not.toContain(`absent-${runId}`);
+  });
+
+  it('puts a key on the partition the Java client picks, and keyless messages on every partition', async () => {
+    // Kafka's own murmur2 test vectors (clients' UtilsTest); Java's default partitioner takes
+    // (murmur2(key) & 0x7fffffff) % partitions.
+    const javaMurmur2: Record<string, number> = {
+      '21': -973932308,
+      foobar: -790332482,
+      'a-little-bit-long-string': -985981536,
+      'a-little-bit-longer-string': -1486304829,
+      lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8: -58897971,
+      abc: 479470107,
+    };
+    const placed = `placed-${runId}`;
+    await client.admin.ensureTopic(placed, 7);
+    const producer = client.producer();
+    await producer.send(
+      placed,
+      Object.keys(javaMurmur2).map((key) => ({
+        key,
+        value: key,
+        headers: { origin: 'smoke', raw: Buffer.from([1, 2]) },
+      })),
+    );
+    await producer.send(
+      placed,
+      Array.from({ length: 70 }, (_, i) => ({ key: null, value: `keyless-${i}` })),
+    );
+    await producer.disconnect();
+    const received: KafkaRecord[] = [];
+    const consumer = consumerFor(`smoke-placed-${runId}`);
+    await consumer.subscribe([placed]);
+    await consumer.run({
+      eachBatch: async (batch) => {
+        received.push(...batch.records);
+      },
+    });
+    await waitFor('76 records', () => received.length >= 76);
+    const keyed = received.filter((r) => r.key !== null);
+    expect(keyed).toHaveLength(6);
+    for (const record of keyed) {
+      const key = record.key!.toString('utf8');
+      expect({ key, partition: record.partition }).toEqual({
+        key,
+        partition: (javaMurmur2[key]! & 0x7fffffff) % 7,
+      });
+      expect(record.headers).toEqual({ origin: Buffer.from('smoke'), raw: Buffer.from([1, 2]) });
+    }
+    const keyless = received.filter((r) => r.key === null);
+    expect(keyless).toHaveLength(70);
+    expect(new Set(keyless.map((r) => r.partition)).size).toBe(7);
+    await consumer.disconnect();
+    await client.admin.deleteTopic(placed);
   });
 });
