@@ -25,9 +25,9 @@ die() {
   exit 1
 }
 
-command -v node >/dev/null 2>&1 || die "Node.js 20.19 or newer is required (https://nodejs.org)"
-node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)' ||
-  die "Node.js 20.19 or newer is required (found $(node --version))"
+command -v node >/dev/null 2>&1 || die "Node.js 20.19.4 or newer is required (https://nodejs.org)"
+node -e 'const [a,b,c]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&(b>19||(b===19&&c>=4)))?0:1)' ||
+  die "Node.js 20.19.4 or newer is required (found $(node --version))"
 
 lakehouse() {
   exec node --conditions=source --import tsx services/src/cli/lakehouse.ts "$@"
