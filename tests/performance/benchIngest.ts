@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKafkaClient, DeltaDuckDb, DeltaTable, kafkaConfigFromEnv } from '@rt-lakehouse/kernel-helpers';
+import { PIPELINE_RUNNER_NODE_FLAGS } from '../../services/src/pipelines/runnerNodeFlags.js';
 import { spawnTs, waitForExit } from '../support/spawnTs.js';
 import { sparkAvailable, startSparkReference } from './spark/runSparkReference.js';
 
@@ -284,6 +285,8 @@ function startOurRunner(topic: string, dir: string): ChildProcess {
   const child = spawnTs(path.join(repo, 'services/src/pipelines/main.ts'), [], {
     env: {
       ...baseEnv,
+      // The flags `lakehouse up` and compose.yml start the runner with.
+      NODE_OPTIONS: [process.env['NODE_OPTIONS'], ...PIPELINE_RUNNER_NODE_FLAGS].filter(Boolean).join(' '),
       LAKEHOUSE_DIR: dir,
       KAFKA_TOPIC: topic,
       PIPELINE_GROUP_ID: `${topic}-rtl`,

@@ -85,5 +85,11 @@ describe('stack settings and services', () => {
     ]);
     expect(kafka.every((s) => s.env['KAFKA_BROKERS'] === '127.0.0.1:9092')).toBe(true);
     expect(kafka.find((s) => s.name === 'assistant')!.env['PIPELINES_URL']).toBe('http://127.0.0.1:8010');
+    // The processes that run pipelines start with the runner's node flags, before the entry.
+    const flagsOf = (spec: { args: string[] }) =>
+      spec.args.slice(0, spec.args.indexOf('--conditions=source'));
+    expect(flagsOf(embedded[0]!)).toEqual(['--max-semi-space-size=64']);
+    expect(flagsOf(kafka[0]!)).toEqual(['--max-semi-space-size=64']);
+    expect(kafka.slice(1).map(flagsOf)).toEqual([[], []]);
   });
 });

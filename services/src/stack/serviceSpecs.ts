@@ -2,6 +2,7 @@
 // builds commands, environments and health URLs from the settings.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { PIPELINE_RUNNER_NODE_FLAGS } from '../pipelines/runnerNodeFlags.js';
 import type { StackMode } from './chooseMode.js';
 import type { StackConfig } from './stackConfig.js';
 
@@ -34,9 +35,9 @@ export interface SpecContext {
   baseEnv?: Record<string, string | undefined>;
 }
 
-const tsEntry = (config: StackConfig, file: string) => ({
+const tsEntry = (config: StackConfig, file: string, nodeFlags: readonly string[] = []) => ({
   command: process.execPath,
-  args: ['--conditions=source', '--import', 'tsx', path.join(config.repoRoot, file)],
+  args: [...nodeFlags, '--conditions=source', '--import', 'tsx', path.join(config.repoRoot, file)],
   commandMarker: path.join(config.repoRoot, file),
 });
 
@@ -70,7 +71,7 @@ export function serviceSpecs(ctx: SpecContext): ServiceSpec[] {
   if (ctx.mode === 'kafka') {
     specs.push({
       name: 'pipelines',
-      ...tsEntry(config, 'services/src/pipelines/main.ts'),
+      ...tsEntry(config, 'services/src/pipelines/main.ts', PIPELINE_RUNNER_NODE_FLAGS),
       env: { ...env, PIPELINES_PORT: String(config.ports.pipelines) },
       healthUrl: pipelinesHealth,
       url: `http://127.0.0.1:${config.ports.pipelines}/status`,
@@ -89,7 +90,7 @@ export function serviceSpecs(ctx: SpecContext): ServiceSpec[] {
   } else {
     specs.push({
       name: 'embedded',
-      ...tsEntry(config, 'services/src/stack/embeddedMain.ts'),
+      ...tsEntry(config, 'services/src/stack/embeddedMain.ts', PIPELINE_RUNNER_NODE_FLAGS),
       env: { ...env, PIPELINES_PORT: String(config.ports.pipelines) },
       healthUrl: pipelinesHealth,
       url: `http://127.0.0.1:${config.ports.pipelines}/status`,

@@ -9,6 +9,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type Component, envVariable, variablesOf } from '../../../services/src/config/envRegistry.js';
+import { PIPELINE_RUNNER_NODE_FLAGS } from '../../../services/src/pipelines/runnerNodeFlags.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const text = readFileSync(path.join(root, 'compose.yml'), 'utf8');
@@ -120,9 +121,14 @@ describe('compose.yml', () => {
       for (const match of readFileSync(file, 'utf8').matchAll(/bash ([\w/.-]+\.sh)/g))
         expect(existsSync(path.join(root, match[1]!)), match[1]).toBe(true);
     }
-    // The commands run what the build produces (services/src/<x>/main.ts compiles to dist).
+    // The commands run what the build produces (services/src/<x>/main.ts compiles to dist),
+    // after node's own flags, the runner's as services/src/pipelines/runnerNodeFlags.ts says.
     for (const name of ['producer', 'pipelines', 'assistant', 'scheduler']) {
-      const entry = (services[name]!.command as string[])[1]!;
+      const [node, ...rest] = services[name]!.command as string[];
+      expect(node).toBe('node');
+      const flags = rest.slice(0, -1);
+      const entry = rest.at(-1)!;
+      expect(flags).toEqual(name === 'pipelines' ? [...PIPELINE_RUNNER_NODE_FLAGS] : []);
       expect(entry).toMatch(/^services\/dist\/\w+\/main\.js$/);
       expect(existsSync(path.join(root, entry.replace('dist', 'src').replace(/\.js$/, '.ts'))), entry).toBe(
         true,
