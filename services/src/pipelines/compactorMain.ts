@@ -4,6 +4,7 @@
 // not stall the stream (freshness) on a small machine. Started by startCompactorProcess:
 //   compactorMain.ts --dir <lakehouse> --tables a,b,c --every-ms 60000
 // It stops after its round in progress on SIGTERM/SIGINT or when its parent goes away.
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Lakehouse } from '@rt-lakehouse/kernel-helpers';
@@ -11,12 +12,29 @@ import { z } from 'zod';
 import { createJsonLogger } from '../jsonLogger.js';
 import { startTableMaintenance } from './tableMaintenance.js';
 
-// Before DuckDB starts its threads: they inherit the lowest priority from this one.
-try {
-  os.setPriority(19);
-} catch {
-  // Not allowed here: compaction still runs, at normal priority.
+// Linux keeps a nice value per thread, and os.setPriority() sets the calling thread's only: the
+// threads Node started before it (libuv's pool, where DuckDB's queries run, and V8's helpers)
+// and the DuckDB workers they create would stay at 0 and compete with the pipelines at full
+// priority. The parent lowers this process right after starting it, which normally comes
+// before any thread exists; this makes sure of it, now and again while it runs (a thread
+// inherits its creator's value, so threads started after a pass are low already).
+function lowestPriorityForAllThreads(): void {
+  let threads: number[];
+  try {
+    threads = readdirSync('/proc/self/task').map(Number);
+  } catch {
+    threads = [0]; // no /proc (macOS): the main thread at least
+  }
+  for (const thread of threads) {
+    try {
+      os.setPriority(thread, 19);
+    } catch {
+      // Gone meanwhile, or not allowed: compaction still runs.
+    }
+  }
 }
+lowestPriorityForAllThreads();
+setInterval(lowestPriorityForAllThreads, 5_000).unref();
 
 const logger = createJsonLogger({ service: 'compactor' });
 const { values } = parseArgs({

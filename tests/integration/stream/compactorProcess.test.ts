@@ -2,6 +2,7 @@
 // only the cores the pipelines leave idle): it compacts, it can be stopped, and it goes away
 // when the runner that started it dies.
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +69,15 @@ describe('the compactor process', () => {
     ).getRows();
     c.closeSync();
     expect(Number(rows[0]![0])).toBe(2 * 300 + 2500);
+    // Every thread at the lowest priority, not just the main one: DuckDB's queries run on
+    // libuv's pool and DuckDB's own workers, and Linux keeps a nice value per thread.
+    const threads = readdirSync(`/proc/${pid}/task`);
+    expect(threads.length).toBeGreaterThan(4);
+    const niceOf = (thread: string) => {
+      const stat = readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    expect(threads.map(niceOf)).toEqual(threads.map(() => 19));
     await compactor.stop();
     expect(alive(pid)).toBe(false);
     expect(compactor.pid).toBeUndefined();
