@@ -185,6 +185,52 @@ describe('DeltaTable', () => {
     expect(ids(await fresh.readRows())).toEqual(range(1, 12));
   });
 
+  it('writes string columns beside other columns row for row, from columns and from rows', async () => {
+    const t = await newTable();
+    await t.create({
+      schema: struct(
+        field('n', 'long'),
+        field('s', 'string'),
+        field('ts', 'timestamp'),
+        field('note', 'string'),
+        field('x', 'double'),
+      ),
+    });
+    const count = 5_000;
+    const n = Array.from({ length: count }, (_, i) => i);
+    // Strings with quotes, escapes, non-ASCII, a lone surrogate (stored as U+FFFD, as UTF-8
+    // has it), empty strings, nulls, and values of other types (stored as text).
+    const odd = ['say "hi"\n', 'naïve — ✓ 🚀', 'lone \ud800 end', '', null, { a: 1 }, 42, '\u0000 nul'];
+    const s = n.map((i) => (i % 10 === 0 ? odd[(i / 10) % odd.length] : `s-${i}`));
+    const ts = n.map((i) => Date.UTC(2026, 0, 1) + i * 1_000);
+    await t.write({ columns: { n, s, ts, x: n.map((i) => i / 4) }, rowCount: count });
+    await t.write({ rows: [{ n: count, s: 'row', note: 'only here' }, { n: count + 1 }] });
+    const rows = await t.readRows({ orderBy: 'n' });
+    expect(rows).toHaveLength(count + 2);
+    const expected = (i: number) => {
+      const v = s[i];
+      if (v === null) return null;
+      if (typeof v === 'object') return '{"a":1}';
+      if (typeof v === 'number') return '42';
+      return v === 'lone \ud800 end' ? 'lone \ufffd end' : v;
+    };
+    for (let i = 0; i < count; i++) {
+      expect(rows[i]).toEqual({ n: BigInt(i), s: expected(i), ts: expect.any(Date), note: null, x: i / 4 });
+      expect((rows[i]!['ts'] as Date).getTime()).toBe(ts[i]);
+    }
+    expect(rows[count]).toMatchObject({ n: BigInt(count), s: 'row', note: 'only here', ts: null, x: null });
+    expect(rows[count + 1]).toMatchObject({ n: BigInt(count + 1), s: null, note: null });
+    // Only string columns, and no rows at all.
+    const u = await newTable();
+    await u.create({ schema: struct(field('a', 'string'), field('b', 'string')) });
+    await u.write({ columns: { a: ['x', 'y'], b: ['1', null] }, rowCount: 2 });
+    await u.write({ columns: { a: [], b: [] }, rowCount: 0 });
+    expect(await u.readRows({ orderBy: 'a' })).toEqual([
+      { a: 'x', b: '1' },
+      { a: 'y', b: null },
+    ]);
+  });
+
   it('compacts small files with OPTIMIZE (dataChange=false), keeping every row', async () => {
     const t = await newTable();
     for (let i = 0; i < 6; i++)
