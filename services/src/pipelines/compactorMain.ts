@@ -12,29 +12,26 @@ import { z } from 'zod';
 import { createJsonLogger } from '../jsonLogger.js';
 import { startTableMaintenance } from './tableMaintenance.js';
 
-// Linux keeps a nice value per thread, and os.setPriority() sets the calling thread's only: the
-// threads Node started before it (libuv's pool, where DuckDB's queries run, and V8's helpers)
-// and the DuckDB workers they create would stay at 0 and compete with the pipelines at full
-// priority. The parent lowers this process right after starting it, which normally comes
-// before any thread exists; this makes sure of it, now and again while it runs (a thread
-// inherits its creator's value, so threads started after a pass are low already).
+// The lowest CPU priority for the whole process, before DuckDB starts its threads. Linux keeps
+// a nice value per thread and os.setPriority() sets the calling thread's only, so each thread
+// that exists now (the main one, V8's helpers, libuv's pool, where DuckDB's queries run) is
+// lowered; a thread inherits its creator's value, so every thread started later is low too.
 function lowestPriorityForAllThreads(): void {
   let threads: number[];
   try {
     threads = readdirSync('/proc/self/task').map(Number);
   } catch {
-    threads = [0]; // no /proc (macOS): the main thread at least
+    threads = [0]; // no /proc (macOS): the calling thread
   }
   for (const thread of threads) {
     try {
       os.setPriority(thread, 19);
     } catch {
-      // Gone meanwhile, or not allowed: compaction still runs.
+      // Gone meanwhile, or not allowed: compaction still runs, at normal priority.
     }
   }
 }
 lowestPriorityForAllThreads();
-setInterval(lowestPriorityForAllThreads, 5_000).unref();
 
 const logger = createJsonLogger({ service: 'compactor' });
 const { values } = parseArgs({

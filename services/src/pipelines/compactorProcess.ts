@@ -1,7 +1,6 @@
-// Starting the compactor (compactorMain.ts) as a child process at the lowest CPU priority, and
-// restarting it if it dies, until stopped.
+// Starting the compactor (compactorMain.ts) as a child process, which lowers itself to the
+// lowest CPU priority, and restarting it if it dies, until stopped.
 import { type ChildProcess, fork } from 'node:child_process';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@rt-lakehouse/kernel-helpers';
 
@@ -49,11 +48,6 @@ export function startCompactorProcess(options: CompactorProcessOptions): Compact
       { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
     );
     child = c;
-    try {
-      if (c.pid !== undefined) os.setPriority(c.pid, 19);
-    } catch {
-      // The child lowers its own priority too.
-    }
     c.on('exit', (code, signal) => {
       if (child === c) child = undefined;
       if (stopped) return;
