@@ -122,13 +122,6 @@ export interface OptimizeOptions {
   targetFileBytes?: number;
   /** Only files that may hold rows matching this predicate. */
   where?: Predicate;
-  /**
-   * Rewrite about this many bytes of small files in this call, oldest first (a partition it
-   * starts on gets at least two files, even past the bound); the rest wait for the next call
-   * (`filesLeft`). Bounds the work of one round so that a compactor beside a stream works in
-   * small steps instead of bursts. Default: no bound.
-   */
-  maxInputBytes?: number;
 }
 
 export interface OptimizeResult {
@@ -136,8 +129,6 @@ export interface OptimizeResult {
   filesRemoved: number;
   filesAdded: number;
   partitionsOptimized: number;
-  /** Small files left for a later call by `maxInputBytes`. */
-  filesLeft: number;
 }
 
 export interface VacuumOptions {
@@ -182,36 +173,6 @@ function durationHours(value: string | undefined): number | undefined {
 }
 
 let stageCounter = 0;
-
-/**
- * The files of each partition's group (of two or more) that fit in `budget` bytes, oldest
- * first. A group started while budget remains takes at least two files, even past the budget
- * (one file alone would compact nothing). `filesLeft` counts the small files not taken.
- */
-function withinBudget(
-  groups: readonly DataFile[][],
-  budget: number,
-): { groups: DataFile[][]; filesLeft: number } {
-  let left = budget;
-  let filesLeft = 0;
-  const taken: DataFile[][] = [];
-  for (const group of groups) {
-    if (left <= 0) {
-      filesLeft += group.length;
-      continue;
-    }
-    const oldestFirst = [...group].sort((a, b) => a.add.modificationTime - b.add.modificationTime);
-    const take: DataFile[] = [];
-    for (const file of oldestFirst) {
-      if (take.length >= 2 && file.add.size > left) break;
-      take.push(file);
-      left -= file.add.size;
-    }
-    filesLeft += group.length - take.length;
-    taken.push(take);
-  }
-  return { groups: taken, filesLeft };
-}
 
 export class DeltaTable {
   readonly name: string;
@@ -1225,12 +1186,9 @@ export class DeltaTable {
       const key = JSON.stringify(f.add.partitionValues ?? {});
       byPartition.set(key, [...(byPartition.get(key) ?? []), f]);
     }
-    const { groups, filesLeft } = withinBudget(
-      [...byPartition.values()].filter((g) => g.length > 1),
-      options.maxInputBytes ?? Number.POSITIVE_INFINITY,
-    );
+    const groups = [...byPartition.values()].filter((g) => g.length > 1);
     if (groups.length === 0)
-      return { version: undefined, filesRemoved: 0, filesAdded: 0, partitionsOptimized: 0, filesLeft };
+      return { version: undefined, filesRemoved: 0, filesAdded: 0, partitionsOptimized: 0 };
     const layout = dataLayoutOf(snapshot.properties, snapshot.schema, this.name, snapshot.version);
     const connection = await this.duck.connect();
     try {
@@ -1272,7 +1230,6 @@ export class DeltaTable {
         filesRemoved: removes.length,
         filesAdded: adds.length,
         partitionsOptimized: groups.length,
-        filesLeft,
       };
     } finally {
       connection.closeSync();

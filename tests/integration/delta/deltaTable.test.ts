@@ -253,35 +253,6 @@ describe('DeltaTable', () => {
     expect(await t.optimize()).toMatchObject({ version: undefined, filesRemoved: 0 });
   });
 
-  it('compacts in bounded steps with maxInputBytes, oldest files first, until none is left', async () => {
-    const t = await newTable();
-    for (let i = 0; i < 7; i++)
-      await t.write({ sql: `SELECT range AS id FROM range(${i * 10}, ${i * 10 + 10})` });
-    const files = (await t.latest()).files().sort((a, b) => a.add.modificationTime - b.add.modificationTime);
-    const size = Math.max(...files.map((f) => f.add.size));
-    // Room for three files: the three oldest go, four wait.
-    const first = await t.optimize({ minFileBytes: 10 * size, maxInputBytes: 3 * size });
-    expect(first).toMatchObject({ filesRemoved: 3, filesAdded: 1, filesLeft: 4 });
-    const removed = (await t.log.readCommit(first.version!)).flatMap((a) =>
-      a.kind === 'remove' ? [a.remove.path] : [],
-    );
-    expect(removed.sort()).toEqual(
-      files
-        .slice(0, 3)
-        .map((f) => f.add.path)
-        .sort(),
-    );
-    // A bound smaller than one file still takes two (one alone would compact nothing).
-    expect(await t.optimize({ minFileBytes: 10 * size, maxInputBytes: 1 })).toMatchObject({
-      filesRemoved: 2,
-      filesLeft: 3,
-    });
-    const last = await t.optimize({ minFileBytes: 10 * size });
-    expect(last).toMatchObject({ filesRemoved: 4, filesAdded: 1, filesLeft: 0 });
-    expect((await t.latest()).numFiles).toBe(1);
-    expect(ids(await t.readRows())).toEqual(range(0, 70));
-  });
-
   it('vacuums only files no version in the retention period needs', async () => {
     const t = await newTable();
     await t.write({ sql: 'SELECT range AS id FROM range(5)' });
