@@ -69,35 +69,41 @@ function eventPool(size: number): { key: string; value: string }[] {
   });
 }
 
-async function produceWithProjectClient(
-  topic: string,
-  pool: { key: string; value: string }[],
-  options: KafkaProducerOptions,
-) {
+/**
+ * Sends the pool's first `count` events (cycling) in batches of `batchSize`, at most `inFlight`
+ * batches at once, and waits for all: the time and the CPU of this process it took.
+ */
+async function timeSends(
+  pool: readonly KafkaMessage[],
+  send: (messages: KafkaMessage[]) => Promise<unknown>,
+): Promise<{ seconds: number; cpuSeconds: number }> {
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const pending = new Set<Promise<unknown>>();
+  for (let sent = 0; sent < count; sent += batchSize) {
+    const messages: KafkaMessage[] = [];
+    for (let i = sent; i < Math.min(sent + batchSize, count); i++) messages.push(pool[i % pool.length]!);
+    const sending = send(messages);
+    pending.add(sending);
+    void sending.then(() => pending.delete(sending));
+    if (pending.size >= inFlight) await Promise.race(pending);
+  }
+  await Promise.all(pending);
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpuBefore) };
+}
+
+async function produceWithProjectClient(topic: string, pool: KafkaMessage[], options: KafkaProducerOptions) {
   const client = createKafkaClient(config);
   await client.admin.ensureTopic(topic, partitions);
   const producer = client.producer(options);
   await producer.send(topic, [{ key: 'warm-up', value: '{}' }]); // connect outside the timing
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  const pending = new Set<Promise<void>>();
-  for (let sent = 0; sent < count; sent += batchSize) {
-    const messages: KafkaMessage[] = [];
-    for (let i = sent; i < Math.min(sent + batchSize, count); i++) messages.push(pool[i % pool.length]!);
-    const send = producer.send(topic, messages);
-    pending.add(send);
-    void send.then(() => pending.delete(send));
-    if (pending.size >= inFlight) await Promise.race(pending);
-  }
-  await producer.flush();
-  const seconds = (performance.now() - started) / 1000;
-  const cpuSeconds = cpuSecondsSince(cpuBefore);
+  const timing = await timeSends(pool, (messages) => producer.send(topic, messages));
   await client.disconnect();
-  return { seconds, cpuSeconds };
+  return timing;
 }
 
 // The same sends through a kafkajs 2.2.4 producer, as the project's KafkaProducer used to make them.
-async function produceWithKafkaJs(topic: string, pool: { key: string; value: string }[]) {
+async function produceWithKafkaJs(topic: string, pool: KafkaMessage[]) {
   const admin = createKafkaClient(config);
   await admin.admin.ensureTopic(topic, partitions);
   await admin.disconnect();
@@ -109,22 +115,11 @@ async function produceWithKafkaJs(topic: string, pool: { key: string; value: str
   const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
   await producer.connect();
   await producer.send({ topic, messages: [{ key: 'warm-up', value: '{}' }], acks: -1 });
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  const pending = new Set<Promise<unknown>>();
-  for (let sent = 0; sent < count; sent += batchSize) {
-    const messages: { key: string; value: string }[] = [];
-    for (let i = sent; i < Math.min(sent + batchSize, count); i++) messages.push(pool[i % pool.length]!);
-    const send = producer.send({ topic, messages, acks: -1 });
-    pending.add(send);
-    void send.then(() => pending.delete(send));
-    if (pending.size >= inFlight) await Promise.race(pending);
-  }
-  await Promise.all(pending);
-  const seconds = (performance.now() - started) / 1000;
-  const cpuSeconds = cpuSecondsSince(cpuBefore);
+  const timing = await timeSends(pool, (messages) =>
+    producer.send({ topic, messages: messages as { key: string; value: string }[], acks: -1 }),
+  );
   await producer.disconnect();
-  return { seconds, cpuSeconds };
+  return timing;
 }
 
 async function consumeWithProjectClient(topic: string, expected: number) {
