@@ -22,8 +22,10 @@ import {
   TINYINT,
   VARCHAR,
 } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
 import { LakehouseError } from '../errors.js';
 import { type DataType, duckdbTypeOf, quoteIdent, type StructType } from './schema.js';
+import { vectorFillFor } from './vectorFill.js';
 
 const CHUNK_ROWS = 2048;
 
@@ -114,8 +116,15 @@ function stagedColumn(type: DataType): StagedColumn {
   }
 }
 
-/** Values of one column for rows [offset, offset + n); undefined entries are NULL. */
-type ColumnReader = (name: string, offset: number, n: number) => readonly unknown[];
+/**
+ * Values of one column for rows [offset, offset + n): `values[start + i]` is row offset + i;
+ * undefined entries (also past the array's end) are NULL.
+ */
+type ColumnReader = (
+  name: string,
+  offset: number,
+  n: number,
+) => { readonly values: readonly unknown[]; readonly start: number };
 
 async function stage(
   connection: DuckDBConnection,
@@ -124,7 +133,11 @@ async function stage(
   rowCount: number,
   read: ColumnReader,
 ): Promise<string> {
-  const columns = schema.fields.map((f) => ({ field: f, staged: stagedColumn(f.type) }));
+  const columns = schema.fields.map((f) => ({
+    field: f,
+    staged: stagedColumn(f.type),
+    fill: vectorFillFor(f.type),
+  }));
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${columns
       .map((c) => `${quoteIdent(c.field.name)} ${c.staged.stageType.toString()}`)
@@ -137,11 +150,12 @@ async function stage(
       const n = Math.min(CHUNK_ROWS, rowCount - offset);
       const chunk = DuckDBDataChunk.create(types, n);
       columns.forEach((c, col) => {
-        const raw = read(c.field.name, offset, n);
+        const { values: raw, start } = read(c.field.name, offset, n);
+        if (c.fill?.(duckdb.data_chunk_get_vector(chunk.chunk, col), raw, start, n)) return;
         const isVarchar = c.staged.stageType === VARCHAR;
         const values: DuckDBValue[] = new Array(n);
         for (let i = 0; i < n; i++) {
-          const v = raw[i];
+          const v = raw[start + i];
           if (v === null || v === undefined) {
             values[i] = null;
           } else if (isVarchar && typeof v === 'string') {
@@ -181,9 +195,9 @@ export function stageRows(
   rows: readonly Record<string, unknown>[],
 ): Promise<string> {
   return stage(connection, name, schema, rows.length, (column, offset, n) => {
-    const out = new Array<unknown>(n);
-    for (let i = 0; i < n; i++) out[i] = rows[offset + i]![column];
-    return out;
+    const values = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) values[i] = rows[offset + i]![column];
+    return { values, start: 0 };
   });
 }
 
@@ -198,10 +212,9 @@ export function stageColumns(
   columns: Readonly<Record<string, readonly unknown[]>>,
   rowCount: number,
 ): Promise<string> {
-  const empty: readonly unknown[] = [];
-  return stage(connection, name, schema, rowCount, (column, offset, n) => {
+  const missing = { values: [], start: 0 };
+  return stage(connection, name, schema, rowCount, (column, offset) => {
     const values = columns[column];
-    if (!values) return empty;
-    return offset === 0 && n === values.length ? values : values.slice(offset, offset + n);
+    return values ? { values, start: offset } : missing;
   });
 }
