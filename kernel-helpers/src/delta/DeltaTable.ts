@@ -627,15 +627,16 @@ export class DeltaTable {
   /**
    * Resolves a write source to SQL on `connection`, staging rows when needed. Row properties
    * the table lacks are added as new columns (types inferred from the values) with
-   * `mergeSchema`, and refused without it.
+   * `mergeSchema`, and refused without it. `fields` are the columns of staged rows (known
+   * without asking DuckDB); undefined for a SQL source.
    */
   private async sourceSql(
     source: WriteSource,
     schema: StructType | undefined,
     connection: DuckDBConnection,
     options: WriteOptions,
-  ): Promise<string> {
-    if ('sql' in source) return source.sql;
+  ): Promise<{ sql: string; fields?: readonly StructField[] }> {
+    if ('sql' in source) return { sql: source.sql };
     if (!schema) {
       throw new DeltaError(
         'DELTA_TABLE_NOT_FOUND',
@@ -697,21 +698,25 @@ export class DeltaTable {
             fields: [...schema.fields, ...[...extra].map(([name, type]) => field(name, type))],
           };
     const tableName = `rtl_stage_${process.pid}_${++stageCounter}`;
-    return 'columns' in source
+    const sql = await ('columns' in source
       ? stageColumns(connection, tableName, staged, source.columns, source.rowCount)
-      : stageRows(connection, tableName, staged, source.rows);
+      : stageRows(connection, tableName, staged, source.rows));
+    // The staging SELECT casts each column to its field's type: these are its columns.
+    return {
+      sql,
+      fields: staged.fields.map((f) => ({ name: f.name, type: f.type, nullable: true, metadata: {} })),
+    };
   }
 
-  /** The table schema after this write, checked against the source's columns. */
-  private async resolveWriteSchema(
-    sql: string,
+  /** The source's columns as Delta fields: those of staged rows, or DuckDB's description of the SQL. */
+  private async sourceFields(
+    source: { sql: string; fields?: readonly StructField[] },
     connection: DuckDBConnection,
-    current: StructType | undefined,
-    options: WriteOptions,
-  ): Promise<{ schema: StructType; changed: boolean }> {
+  ): Promise<readonly StructField[]> {
+    if (source.fields) return source.fields;
     let columns: Awaited<ReturnType<DeltaDuckDb['describe']>>;
     try {
-      columns = await this.duck.describe(sql, connection);
+      columns = await this.duck.describe(source.sql, connection);
     } catch (cause) {
       throw new DeltaError(
         'DELTA_INVALID_SOURCE',
@@ -721,13 +726,21 @@ export class DeltaTable {
         { cause },
       );
     }
-    const sourceFields: StructField[] = columns.map(({ name, type }) => {
+    return columns.map(({ name, type }) => {
       const t = deltaTypeFromDuckDb(type);
       if (typeof t === 'object' && 'error' in t) {
         throw new DeltaError('DELTA_UNSUPPORTED_TYPE', this.name, undefined, `column '${name}': ${t.error}`);
       }
       return { name, type: t as DataType, nullable: true, metadata: {} };
     });
+  }
+
+  /** The table schema after this write, checked against the source's columns. */
+  private resolveWriteSchema(
+    sourceFields: readonly StructField[],
+    current: StructType | undefined,
+    options: WriteOptions,
+  ): { schema: StructType; changed: boolean } {
     const names = new Set<string>();
     for (const f of sourceFields) {
       if (names.has(f.name.toLowerCase()))
@@ -740,7 +753,7 @@ export class DeltaTable {
       names.add(f.name.toLowerCase());
     }
     if (!current || (options.mode === 'overwrite' && options.overwriteSchema)) {
-      return { schema: { type: 'struct', fields: sourceFields }, changed: current !== undefined };
+      return { schema: { type: 'struct', fields: [...sourceFields] }, changed: current !== undefined };
     }
     const fields = [...current.fields];
     const added: string[] = [];
@@ -924,8 +937,10 @@ export class DeltaTable {
         );
         return { ...result, addedFiles: 0, removedFiles: 0, rowsWritten: 0 };
       }
-      const sql = await this.sourceSql(source, snapshot?.schema, connection, options);
-      const { schema, changed } = await this.resolveWriteSchema(sql, connection, snapshot?.schema, options);
+      const staged = await this.sourceSql(source, snapshot?.schema, connection, options);
+      const { sql } = staged;
+      const sourceFields = await this.sourceFields(staged, connection);
+      const { schema, changed } = this.resolveWriteSchema(sourceFields, snapshot?.schema, options);
       const partitionColumns =
         snapshot && !(options.overwriteSchema && options.partitionBy)
           ? snapshot.partitionColumns
@@ -985,6 +1000,7 @@ export class DeltaTable {
         layout,
         ...(options.targetFileBytes ? { targetFileBytes: options.targetFileBytes } : {}),
         numIndexedCols: Number(snapshot?.properties['delta.dataSkippingNumIndexedCols'] ?? 32),
+        sourceColumns: new Set(sourceFields.map((f) => f.name.toLowerCase())),
       });
       if (rewriteSql) {
         adds.push(
