@@ -2,7 +2,7 @@
 // process of its own, which the pipeline runner starts at the lowest CPU priority so that
 // compaction takes only the cores the pipelines leave idle: rewriting a minute of Bronze must
 // not stall the stream (freshness) on a small machine. Started by startCompactorProcess:
-//   compactorMain.ts --dir <lakehouse> --tables a,b,c --every-ms 60000
+//   compactorMain.ts --dir <lakehouse> --tables a,b,c --every-ms 60000 [--first-in-ms 30000]
 // It stops after its round in progress on SIGTERM/SIGINT or when its parent goes away.
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
@@ -35,7 +35,12 @@ lowestPriorityForAllThreads();
 
 const logger = createJsonLogger({ service: 'compactor' });
 const { values } = parseArgs({
-  options: { dir: { type: 'string' }, tables: { type: 'string' }, 'every-ms': { type: 'string' } },
+  options: {
+    dir: { type: 'string' },
+    tables: { type: 'string' },
+    'every-ms': { type: 'string' },
+    'first-in-ms': { type: 'string' },
+  },
 });
 const args = z
   .object({
@@ -45,6 +50,7 @@ const args = z
       .min(1)
       .transform((s) => s.split(',')),
     'every-ms': z.coerce.number().int().positive(),
+    'first-in-ms': z.coerce.number().int().min(0).optional(),
   })
   .safeParse(values);
 if (!args.success) {
@@ -59,6 +65,7 @@ const maintenance = startTableMaintenance({
   tables: args.data.tables,
   logger,
   everyMs: args.data['every-ms'],
+  ...(args.data['first-in-ms'] === undefined ? {} : { firstRoundInMs: args.data['first-in-ms'] }),
 });
 let stopping = false;
 async function stop() {

@@ -11,6 +11,12 @@ export interface CompactorProcessOptions {
   logger: Logger;
   /** Wait before restarting a compactor that exited on its own (ms, default 5000). */
   restartDelayMs?: number;
+  /**
+   * Start the process this long after the call (ms, default 0; less than everyMs), keeping the
+   * first round `everyMs` after the call: its start-up (loading modules, DuckDB) then does not
+   * compete with the pipelines' own start and catch-up.
+   */
+  startAfterMs?: number;
 }
 
 export interface CompactorProcess {
@@ -34,7 +40,8 @@ export function startCompactorProcess(options: CompactorProcessOptions): Compact
   let child: ChildProcess | undefined;
   let stopped = false;
   let restartTimer: NodeJS.Timeout | undefined;
-  const spawn = () => {
+  const startAfterMs = Math.min(Math.max(0, options.startAfterMs ?? 0), options.everyMs);
+  const spawn = (firstRoundInMs?: number) => {
     const c = fork(
       mainPath,
       [
@@ -44,6 +51,7 @@ export function startCompactorProcess(options: CompactorProcessOptions): Compact
         options.tables.join(','),
         '--every-ms',
         String(options.everyMs),
+        ...(firstRoundInMs === undefined ? [] : ['--first-in-ms', String(firstRoundInMs)]),
       ],
       { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
     );
@@ -56,7 +64,11 @@ export function startCompactorProcess(options: CompactorProcessOptions): Compact
       restartTimer.unref();
     });
   };
-  spawn();
+  if (startAfterMs === 0) spawn();
+  else {
+    restartTimer = setTimeout(() => spawn(options.everyMs - startAfterMs), startAfterMs);
+    restartTimer.unref();
+  }
   return {
     get pid() {
       return child?.pid;

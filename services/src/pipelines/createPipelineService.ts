@@ -61,6 +61,8 @@ export function createPipelineService(deps: PipelineServiceDeps): PipelineServic
           tables,
           logger: deps.logger,
           everyMs: deps.compactEveryMs ?? 60_000,
+          // Started half-way to the first round, so that its start-up is not the pipelines'.
+          startAfterMs: Math.floor((deps.compactEveryMs ?? 60_000) / 2),
         });
       }
     },

@@ -8,6 +8,8 @@ export interface TableMaintenanceOptions {
   logger: Logger;
   /** Time between rounds (ms). */
   everyMs?: number;
+  /** Time to the first round (ms; default everyMs). */
+  firstRoundInMs?: number;
   /** Compact a table once it has at least this many files below `smallFileBytes`. */
   minSmallFiles?: number;
   smallFileBytes?: number;
@@ -47,10 +49,19 @@ export function startTableMaintenance(options: TableMaintenanceOptions): TableMa
     }
     return results;
   };
-  const timer = setInterval(() => {
+  const round = () => {
     running = running.then(runOnce);
-  }, options.everyMs ?? 60_000);
-  timer.unref();
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const first = setTimeout(
+    () => {
+      round();
+      timer = setInterval(round, options.everyMs ?? 60_000);
+      timer.unref();
+    },
+    options.firstRoundInMs ?? options.everyMs ?? 60_000,
+  );
+  first.unref();
   return {
     runOnce: () => {
       const round = running.then(runOnce);
@@ -59,6 +70,7 @@ export function startTableMaintenance(options: TableMaintenanceOptions): TableMa
     },
     async stop() {
       stopped = true;
+      clearTimeout(first);
       clearInterval(timer);
       await running.catch(() => {});
     },

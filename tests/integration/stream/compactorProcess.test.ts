@@ -84,6 +84,56 @@ describe('the compactor process', () => {
     expect(logs).toEqual([]);
   }, 90_000);
 
+  it('starts later when asked, keeping the first round where it was, and not at all once stopped', async () => {
+    const table = await lakehouse.table('later_files');
+    await table.create({ schema: { type: 'struct', fields: [field('n', 'long')] } });
+    for (let i = 0; i < 25; i++) await table.write({ columns: { n: [i] }, rowCount: 1 });
+    const calledAt = Date.now();
+    const compactor = startCompactorProcess({
+      lakehouseDir: dir,
+      tables: ['later_files'],
+      everyMs: 3_000,
+      startAfterMs: 1_000,
+      logger,
+    });
+    expect(compactor.pid).toBeUndefined();
+    await waitFor(
+      async () => compactor.pid !== undefined,
+      30_000,
+      async () => 'never started',
+    );
+    expect(Date.now() - calledAt).toBeGreaterThanOrEqual(1_000);
+    // Its first round is due 3 s after the call, so 2 s after its own start.
+    const args = readFileSync(`/proc/${compactor.pid}/cmdline`, 'utf8').split('\0');
+    expect(args.slice(args.indexOf('--every-ms'))).toEqual([
+      '--every-ms',
+      '3000',
+      '--first-in-ms',
+      '2000',
+      '',
+    ]);
+    await waitFor(
+      async () => (await table.latest()).numFiles === 1,
+      60_000,
+      async () => `files: ${(await table.latest()).numFiles}; logs: ${logs.join(' | ')}`,
+    );
+    const compactedAt = (await table.history(1))[0]!.timestamp;
+    expect(compactedAt.getTime() - calledAt).toBeGreaterThanOrEqual(3_000);
+    await compactor.stop();
+
+    const stoppedEarly = startCompactorProcess({
+      lakehouseDir: dir,
+      tables: ['later_files'],
+      everyMs: 1_000,
+      startAfterMs: 500,
+      logger,
+    });
+    await stoppedEarly.stop();
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(stoppedEarly.pid).toBeUndefined();
+    expect(logs).toEqual([]);
+  }, 90_000);
+
   it('ends when the process that started it is killed with SIGKILL', async () => {
     const parent = spawnTs(path.join(here, 'compactorParent.ts'), [dir]);
     const exited = waitForExit(parent);

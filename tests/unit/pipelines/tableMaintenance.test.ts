@@ -1,0 +1,58 @@
+// When compaction rounds happen: the first after firstRoundInMs (default everyMs), then every
+// everyMs; none after stop. The lakehouse here only counts the rounds' table lookups.
+import type { Lakehouse } from '@rt-lakehouse/kernel-helpers';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startTableMaintenance } from '../../../services/src/pipelines/tableMaintenance.js';
+
+const noop = () => {};
+const logger = { debug: noop, info: noop, warn: noop, error: noop };
+
+function countingLakehouse() {
+  const rounds: number[] = [];
+  const lakehouse = {
+    table: async () => {
+      rounds.push(Date.now());
+      return { exists: async () => false };
+    },
+  } as unknown as Lakehouse;
+  return { lakehouse, rounds };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 0 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('startTableMaintenance', () => {
+  it('runs the first round after firstRoundInMs, then every everyMs, and none once stopped', async () => {
+    const { lakehouse, rounds } = countingLakehouse();
+    const m = startTableMaintenance({
+      lakehouse,
+      tables: ['t'],
+      logger,
+      everyMs: 1_000,
+      firstRoundInMs: 300,
+    });
+    await vi.advanceTimersByTimeAsync(299);
+    expect(rounds).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(rounds).toEqual([300]);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(rounds).toEqual([300, 1_300, 2_300]);
+    await m.stop();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(rounds).toHaveLength(3);
+  });
+
+  it('runs the first round after everyMs by default', async () => {
+    const { lakehouse, rounds } = countingLakehouse();
+    const m = startTableMaintenance({ lakehouse, tables: ['t'], logger, everyMs: 1_000 });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(rounds).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(rounds).toEqual([1_000]);
+    await m.stop();
+  });
+});
