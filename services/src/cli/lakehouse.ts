@@ -2,6 +2,7 @@
 // `lakehouse`: the command-line tool. Works on the local lakehouse folder (LAKEHOUSE_DIR,
 // default ./data) without any service running.
 
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAssistant, DuckDbSqlEngine, Lakehouse, LakehouseError } from '@rt-lakehouse/kernel-helpers';
@@ -9,6 +10,7 @@ import { replayQuarantine, seedLakehouse, TABLES } from '@rt-lakehouse/pipelines
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { answerJson } from '../assistant/answerJson.js';
 import { createJsonLogger } from '../jsonLogger.js';
+import { missingRunnerNodeFlags } from '../pipelines/runnerNodeFlags.js';
 import { runStack } from '../stack/runStack.js';
 import { STACK_MODES, stackConfigFromEnv } from '../stack/stackConfig.js';
 import { stackStatus } from '../stack/stackStatus.js';
@@ -394,7 +396,22 @@ program
   .command('pipelines')
   .description('run the pipeline runner service in the foreground (needs KAFKA_BROKERS for bronze)')
   .action(async () => {
-    await import('../pipelines/main.js');
+    const dir = program.opts<{ dir?: string }>().dir;
+    if (dir !== undefined) process.env['LAKEHOUSE_DIR'] = dir;
+    const missing = missingRunnerNodeFlags();
+    if (missing.length === 0) {
+      await import('../pipelines/main.js');
+      return;
+    }
+    // V8 sizes its heap when it starts: run again with the runner's flags (runnerNodeFlags.ts).
+    const child = spawn(process.execPath, [...missing, ...process.execArgv, ...process.argv.slice(1)], {
+      stdio: 'inherit',
+    });
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('exit', (c, s) => resolve([c, s])),
+    );
+    process.exitCode = code ?? (signal ? 1 : 0);
   });
 
 try {

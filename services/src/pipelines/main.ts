@@ -89,6 +89,7 @@ server =
     : undefined;
 logger.info('pipelines running', {
   pipelines: config.PIPELINES,
+  nodeFlags: process.execArgv.filter((a) => a.startsWith('--max-')),
   port: server?.port,
   lakehouse: lakehouse.dir,
 });

@@ -10,3 +10,16 @@
 
 /** Flags for `node` when it starts the pipeline runner (or the embedded stack). */
 export const PIPELINE_RUNNER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+
+/**
+ * The runner flags this process was started without (looking at its own flags and NODE_OPTIONS;
+ * a flag given with another value counts as given), for a command that runs the runner in
+ * process and starts itself again with them when some are missing.
+ */
+export function missingRunnerNodeFlags(
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions: string = process.env['NODE_OPTIONS'] ?? '',
+): string[] {
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)].map((a) => a.split('=')[0]!.replaceAll('_', '-'));
+  return PIPELINE_RUNNER_NODE_FLAGS.filter((flag) => !given.includes(flag.split('=')[0]!));
+}

@@ -1,10 +1,14 @@
 // The command line as real child processes on a seeded temp lakehouse: `lakehouse ask --json`
 // (with follow-ups), `lakehouse sql --json`, their exit codes, and `lakehouse serve` started,
-// queried and stopped with SIGTERM (its KPI stream ends with a shutdown event).
+// queried and stopped with SIGTERM (its KPI stream ends with a shutdown event), and `lakehouse
+// pipelines` started with the runner's Node flags and stopped with SIGTERM.
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Answer } from '../../../services/src/assistant/schemas.js';
+import { waitFor } from '../../support/medallionChecks.js';
 import { spawnTs, waitForExit } from '../../support/spawnTs.js';
+import { makeTempDir, removeDir } from '../../support/tempDir.js';
 import { type SeededLakehouse, seededLakehouse, sseReader } from './apiHarness.js';
 
 const CLI = path.resolve(import.meta.dirname, '../../../services/src/cli/lakehouse.ts');
@@ -157,4 +161,46 @@ describe('lakehouse serve', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+});
+
+describe('lakehouse pipelines', () => {
+  it("runs the runner with its Node flags on --dir's lakehouse and stops cleanly on SIGTERM", async () => {
+    const dir = await makeTempDir();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PIPELINES: 'silver,gold',
+      PIPELINES_PORT: '0',
+      COMPACT_EVERY_MS: '0',
+      LOG_LEVEL: 'info',
+    };
+    for (const name of ['KAFKA_BROKERS', 'NODE_OPTIONS', 'LAKEHOUSE_DIR']) delete env[name];
+    const child = spawnTs(CLI, ['--dir', dir, 'pipelines'], { env });
+    const exited = waitForExit(child);
+    try {
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      await waitFor(
+        async () => out.includes('"pipelines running"'),
+        60_000,
+        async () => out,
+      );
+      const running = out
+        .split('\n')
+        .filter((l) => l.includes('"pipelines running"'))
+        .map((l) => JSON.parse(l) as { nodeFlags: string[]; lakehouse: string; pipelines: string[] })[0]!;
+      // The CLI started itself again with the flag (V8 reads heap sizes only at start-up).
+      expect(running.nodeFlags).toEqual(['--max-semi-space-size=64']);
+      expect(running.lakehouse).toBe(await realpath(dir));
+      expect(running.pipelines).toEqual(['silver', 'gold']);
+      child.kill('SIGTERM');
+      const result = await exited;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/"msg":"stopped"/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await removeDir(dir);
+    }
+  }, 90_000);
 });

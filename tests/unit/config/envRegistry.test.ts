@@ -129,7 +129,7 @@ describe('envRegistry', () => {
         for (const match of text.matchAll(pattern)) found.set(match[1]!, path.relative(root, file));
     }
     // The system's own, and what a parent process sets for its children: not settings a user gives.
-    const internal = new Set(['PATH', 'HOME', 'PYTHONUNBUFFERED']);
+    const internal = new Set(['PATH', 'HOME', 'PYTHONUNBUFFERED', 'NODE_OPTIONS']);
     const unknown = [...found].filter(([name]) => !internal.has(name) && !envVariable(name));
     expect(unknown).toEqual([]);
     expect(found.size).toBeGreaterThan(10);
