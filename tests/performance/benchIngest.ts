@@ -54,7 +54,8 @@ if (!brokers) {
 const children = new Set<ChildProcess>();
 async function cleanup() {
   for (const c of children) c.kill('SIGKILL');
-  if (!process.env['KAFKA_BROKERS'])
+  if (process.env['KAFKA_BROKERS']) await deleteCreatedTopics();
+  else
     execFileSync('bash', [path.join(repo, 'scripts/kafka-local.sh'), 'stop'], {
       env: kafkaEnv,
       stdio: 'ignore',
@@ -134,10 +135,28 @@ async function produce(
   return { sent, cpuS };
 }
 
+/** The topics this run made: deleted at the end from a broker it did not start (GBs a run). */
+const createdTopics = new Set<string>();
+
 async function createTopic(topic: string) {
   const client = createKafkaClient(kafkaConfigFromEnv({ KAFKA_BROKERS: brokers, KAFKA_LOG_LEVEL: 'error' }));
   try {
     await client.admin.ensureTopic(topic, 3);
+    createdTopics.add(topic);
+  } finally {
+    await client.disconnect();
+  }
+}
+
+async function deleteCreatedTopics() {
+  if (createdTopics.size === 0) return;
+  const client = createKafkaClient(kafkaConfigFromEnv({ KAFKA_BROKERS: brokers, KAFKA_LOG_LEVEL: 'error' }));
+  try {
+    for (const topic of createdTopics) await client.admin.deleteTopic(topic);
+  } catch (error) {
+    log(
+      `could not delete the bench's topics (${[...createdTopics].join(', ')}): ${(error as Error).message}`,
+    );
   } finally {
     await client.disconnect();
   }
