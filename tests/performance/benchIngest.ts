@@ -11,7 +11,8 @@
 // (by default half its backlog throughput); Spark runs live at the same rate when it can, else
 // at 70% of its own backlog throughput.
 //
-// Environment: KAFKA_BROKERS (else a local broker is started), BENCH_INGEST_EVENTS (300000),
+// Environment: KAFKA_BROKERS (else a local broker is started; on a given broker the topics the
+// run creates are deleted at its end), BENCH_INGEST_EVENTS (300000),
 // BENCH_INGEST_SECONDS (60), BENCH_INGEST_RATE (events/s; auto), BENCH_INGEST_PRODUCERS (2),
 // BENCH_INGEST_SPARK (1; 0 skips the reference). It also prints where the cores went while the
 // live stream ran (CPU seconds per second of the pipeline runner, the producers and the broker).
@@ -20,7 +21,13 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createKafkaClient, DeltaDuckDb, DeltaTable, kafkaConfigFromEnv } from '@rt-lakehouse/kernel-helpers';
+import {
+  createKafkaClient,
+  DeltaDuckDb,
+  DeltaTable,
+  type KafkaClient,
+  kafkaConfigFromEnv,
+} from '@rt-lakehouse/kernel-helpers';
 import { PIPELINE_RUNNER_NODE_FLAGS } from '../../services/src/pipelines/runnerNodeFlags.js';
 import { spawnTs, waitForExit } from '../support/spawnTs.js';
 import { sparkAvailable, startSparkReference } from './spark/runSparkReference.js';
@@ -138,28 +145,30 @@ async function produce(
 /** The topics this run made: deleted at the end from a broker it did not start (GBs a run). */
 const createdTopics = new Set<string>();
 
-async function createTopic(topic: string) {
+/** Runs `work` with an admin client of the bench's broker. */
+async function withAdmin(work: (admin: KafkaClient['admin']) => Promise<void>) {
   const client = createKafkaClient(kafkaConfigFromEnv({ KAFKA_BROKERS: brokers, KAFKA_LOG_LEVEL: 'error' }));
   try {
-    await client.admin.ensureTopic(topic, 3);
-    createdTopics.add(topic);
+    await work(client.admin);
   } finally {
     await client.disconnect();
   }
 }
 
+async function createTopic(topic: string) {
+  await withAdmin(async (admin) => {
+    await admin.ensureTopic(topic, 3);
+    createdTopics.add(topic);
+  });
+}
+
 async function deleteCreatedTopics() {
   if (createdTopics.size === 0) return;
-  const client = createKafkaClient(kafkaConfigFromEnv({ KAFKA_BROKERS: brokers, KAFKA_LOG_LEVEL: 'error' }));
-  try {
-    for (const topic of createdTopics) await client.admin.deleteTopic(topic);
-  } catch (error) {
-    log(
-      `could not delete the bench's topics (${[...createdTopics].join(', ')}): ${(error as Error).message}`,
-    );
-  } finally {
-    await client.disconnect();
-  }
+  await withAdmin(async (admin) => {
+    for (const topic of createdTopics) await admin.deleteTopic(topic);
+  }).catch((error: Error) =>
+    log(`could not delete the bench's topics (${[...createdTopics].join(', ')}): ${error.message}`),
+  );
 }
 
 /** Opens the medallion tables of a lakehouse folder (Spark's or ours). */

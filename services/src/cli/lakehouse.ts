@@ -404,8 +404,9 @@ program
       return;
     }
     // V8 sizes its heap when it starts: run again with the runner's flags (runnerNodeFlags.ts).
+    // The IPC channel lets the runner stop when this process dies, even by SIGKILL.
     const child = spawn(process.execPath, [...missing, ...process.execArgv, ...process.argv.slice(1)], {
-      stdio: 'inherit',
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>

@@ -39,7 +39,8 @@ const execArgv =
 export function startCompactorProcess(options: CompactorProcessOptions): CompactorProcess {
   let child: ChildProcess | undefined;
   let stopped = false;
-  let restartTimer: NodeJS.Timeout | undefined;
+  /** The pending (re)start of the child: the delayed first one, or one after it died. */
+  let startTimer: NodeJS.Timeout | undefined;
   const startAfterMs = Math.min(Math.max(0, options.startAfterMs ?? 0), options.everyMs);
   const spawn = (firstRoundInMs?: number) => {
     const c = fork(
@@ -60,14 +61,14 @@ export function startCompactorProcess(options: CompactorProcessOptions): Compact
       if (child === c) child = undefined;
       if (stopped) return;
       options.logger.warn('compactor exited; restarting', { code, signal });
-      restartTimer = setTimeout(spawn, options.restartDelayMs ?? 5_000);
-      restartTimer.unref();
+      startTimer = setTimeout(spawn, options.restartDelayMs ?? 5_000);
+      startTimer.unref();
     });
   };
   if (startAfterMs === 0) spawn();
   else {
-    restartTimer = setTimeout(() => spawn(options.everyMs - startAfterMs), startAfterMs);
-    restartTimer.unref();
+    startTimer = setTimeout(() => spawn(options.everyMs - startAfterMs), startAfterMs);
+    startTimer.unref();
   }
   return {
     get pid() {
@@ -75,7 +76,7 @@ export function startCompactorProcess(options: CompactorProcessOptions): Compact
     },
     async stop() {
       stopped = true;
-      clearTimeout(restartTimer);
+      clearTimeout(startTimer);
       const c = child;
       if (!c || c.exitCode !== null || c.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));

@@ -56,6 +56,8 @@ async function shutdown(signal: string) {
 // Handlers first: a stop request during start-up (a slow group join) must still end cleanly.
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// Started with an IPC channel (`lakehouse pipelines` starting itself again): stop with the parent.
+if (process.send) process.on('disconnect', () => void shutdown('parent gone'));
 await service.start();
 server =
   config.PIPELINES_PORT > 0
@@ -89,6 +91,7 @@ server =
     : undefined;
 logger.info('pipelines running', {
   pipelines: config.PIPELINES,
+  pid: process.pid,
   nodeFlags: process.execArgv.filter((a) => a.startsWith('--max-')),
   port: server?.port,
   lakehouse: lakehouse.dir,

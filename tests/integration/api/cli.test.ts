@@ -164,8 +164,10 @@ describe('lakehouse serve', () => {
 });
 
 describe('lakehouse pipelines', () => {
-  it("runs the runner with its Node flags on --dir's lakehouse and stops cleanly on SIGTERM", async () => {
-    const dir = await makeTempDir();
+  type Running = { nodeFlags: string[]; lakehouse: string; pipelines: string[]; pid: number };
+
+  /** Starts `lakehouse --dir <dir> pipelines` (Silver and Gold) and waits for the runner's start line. */
+  async function startPipelines(dir: string) {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PIPELINES: 'silver,gold',
@@ -176,22 +178,26 @@ describe('lakehouse pipelines', () => {
     for (const name of ['KAFKA_BROKERS', 'NODE_OPTIONS', 'LAKEHOUSE_DIR']) delete env[name];
     const child = spawnTs(CLI, ['--dir', dir, 'pipelines'], { env });
     const exited = waitForExit(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    await waitFor(
+      async () => out.includes('"pipelines running"'),
+      60_000,
+      async () => out,
+    );
+    const running = JSON.parse(out.split('\n').find((l) => l.includes('"pipelines running"'))!) as Running;
+    return { child, exited, running };
+  }
+
+  it("runs the runner with its Node flags on --dir's lakehouse and stops cleanly on SIGTERM", async () => {
+    const dir = await makeTempDir();
+    const { child, exited, running } = await startPipelines(dir);
     try {
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-      });
-      await waitFor(
-        async () => out.includes('"pipelines running"'),
-        60_000,
-        async () => out,
-      );
-      const running = out
-        .split('\n')
-        .filter((l) => l.includes('"pipelines running"'))
-        .map((l) => JSON.parse(l) as { nodeFlags: string[]; lakehouse: string; pipelines: string[] })[0]!;
       // The CLI started itself again with the flag (V8 reads heap sizes only at start-up).
       expect(running.nodeFlags).toEqual(['--max-semi-space-size=64']);
+      expect(running.pid).not.toBe(child.pid);
       expect(running.lakehouse).toBe(await realpath(dir));
       expect(running.pipelines).toEqual(['silver', 'gold']);
       child.kill('SIGTERM');
@@ -200,6 +206,36 @@ describe('lakehouse pipelines', () => {
       expect(result.stdout).toMatch(/"msg":"stopped"/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+      await removeDir(dir);
+    }
+  }, 90_000);
+
+  it('stops the runner it started again when it is killed with SIGKILL', async () => {
+    const dir = await makeTempDir();
+    const { child, exited, running } = await startPipelines(dir);
+    const alive = () => {
+      try {
+        process.kill(running.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      expect(alive()).toBe(true);
+      child.kill('SIGKILL');
+      // The runner shares the output pipe, so this ends when the runner has ended too.
+      const result = await exited;
+      expect(result.signal).toBe('SIGKILL');
+      expect(result.stdout).toMatch(/"msg":"stopping","signal":"parent gone"/);
+      expect(result.stdout).toMatch(/"msg":"stopped"/);
+      await waitFor(
+        async () => !alive(),
+        30_000,
+        async () => `runner ${running.pid} still alive`,
+      );
+    } finally {
+      if (alive()) process.kill(running.pid, 'SIGKILL');
       await removeDir(dir);
     }
   }, 90_000);
