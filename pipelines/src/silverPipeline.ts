@@ -14,6 +14,7 @@ import { DedupState } from './DedupState.js';
 import { orderedIndexes, readRows, splitChanges } from './readChangedRows.js';
 import {
   QUARANTINE_EVENTS_SCHEMA,
+  SILVER_EVENTS_PARTITION_BY,
   SILVER_EVENTS_PROPERTIES,
   SILVER_EVENTS_SCHEMA,
   TABLES,
@@ -42,7 +43,12 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
     // Quarantine first: Silver is the dedup state, so it must never be ahead of its decisions.
     sinks: [
       { table: quarantine, schema: QUARANTINE_EVENTS_SCHEMA },
-      { table: silver, schema: SILVER_EVENTS_SCHEMA, properties: SILVER_EVENTS_PROPERTIES },
+      {
+        table: silver,
+        schema: SILVER_EVENTS_SCHEMA,
+        partitionBy: [...SILVER_EVENTS_PARTITION_BY],
+        properties: SILVER_EVENTS_PROPERTIES,
+      },
     ],
     trigger: options.trigger ?? { kind: 'continuous', maxBatchRecords: 100_000, maxWaitMs: 250 },
     watermark: { column: 'ts', delayMs: dedup.windowMs },

@@ -3,6 +3,7 @@
 // VACUUM. Storage goes through an ObjectStore; parquet through DuckDB.
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CommitConflictError, DeltaError, FileAlreadyExistsError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -25,8 +26,9 @@ import { encodeDataFilePath, resolveDataFilePath } from './dataFilePath.js';
 import { type DataLayout, dataLayoutOf, layoutOrderBySql } from './dataLayout.js';
 import { decodeDeletionVector, deletionVectorFromFile, deletionVectorSource } from './deletionVectors.js';
 import { deltaTypeFromDuckDb } from './deltaTypeFromDuckDb.js';
-import { buildFileStats } from './fileStats.js';
+import { buildFileStats, mergeFileStats } from './fileStats.js';
 import { checkpointFileName, commitFileName } from './logFileNames.js';
+import { concatParquetFiles, readParquetFooter } from './parquetConcat.js';
 import { serializeActions } from './parseActions.js';
 import { partitionPathSegment, partitionValueFormatSql } from './partitionValues.js';
 import { type Predicate, predicateToSql } from './predicate.js';
@@ -122,6 +124,13 @@ export interface OptimizeOptions {
   targetFileBytes?: number;
   /** Only files that may hold rows matching this predicate. */
   where?: Predicate;
+  /**
+   * Files of a local table whose row groups average at least this many rows (the last of
+   * several aside) are joined row group by row group, without decoding them (docs/delta.md,
+   * OPTIMIZE); the others are rewritten. 0 rewrites every file. Default 2048, the rows a
+   * reader decodes at a time.
+   */
+  concatMinRowGroupRows?: number;
 }
 
 export interface OptimizeResult {
@@ -129,7 +138,12 @@ export interface OptimizeResult {
   filesRemoved: number;
   filesAdded: number;
   partitionsOptimized: number;
+  /** Of filesRemoved, those whose row groups were joined as they were instead of rewritten. */
+  filesConcatenated: number;
 }
+
+/** Row groups smaller than this on average are rewritten rather than joined: readers pay per row group. */
+const DEFAULT_CONCAT_MIN_ROW_GROUP_ROWS = 2048;
 
 export interface VacuumOptions {
   /** Files removed from the table longer ago than this are deleted (default: the table's, 168 h). */
@@ -1203,25 +1217,56 @@ export class DeltaTable {
       byPartition.set(key, [...(byPartition.get(key) ?? []), f]);
     }
     const groups = [...byPartition.values()].filter((g) => g.length > 1);
-    if (groups.length === 0)
-      return { version: undefined, filesRemoved: 0, filesAdded: 0, partitionsOptimized: 0 };
+    const nothing = {
+      version: undefined,
+      filesRemoved: 0,
+      filesAdded: 0,
+      partitionsOptimized: 0,
+      filesConcatenated: 0,
+    };
+    if (groups.length === 0) return nothing;
     const layout = dataLayoutOf(snapshot.properties, snapshot.schema, this.name, snapshot.version);
+    const concatMin = options.concatMinRowGroupRows ?? DEFAULT_CONCAT_MIN_ROW_GROUP_ROWS;
     const connection = await this.duck.connect();
+    const adds: AddAction[] = [];
+    const removes: RemoveAction[] = [];
+    let concatenated = 0;
+    let partitions = 0;
     try {
-      const adds: AddAction[] = [];
-      const removes: RemoveAction[] = [];
       for (const group of groups) {
-        const sql = await this.scanSql(snapshot, { files: group });
-        adds.push(
-          ...(await this.writeDataFiles(sql, connection, snapshot.schema, snapshot.partitionColumns, {
-            dataChange: false,
-            layout,
-            targetFileBytes: target,
-            sourceColumns: new Set(snapshot.schema.fields.map((f) => f.name.toLowerCase())),
-          })),
-        );
-        removes.push(...group.map((f) => removeFor(f.add, false)));
+        let rewrite = group;
+        const before = adds.length;
+        if (concatMin > 0 && this.store instanceof LocalObjectStore) {
+          const plan = await this.planConcat(snapshot, group, layout, concatMin, target);
+          rewrite = plan.rewrite;
+          for (const run of plan.runs) {
+            adds.push(await this.concatFiles(snapshot, run));
+            removes.push(...run.map((f) => removeFor(f.add, false)));
+            concatenated += run.length;
+          }
+        }
+        if (rewrite.length > 1) {
+          const sql = await this.scanSql(snapshot, { files: rewrite });
+          adds.push(
+            ...(await this.writeDataFiles(sql, connection, snapshot.schema, snapshot.partitionColumns, {
+              dataChange: false,
+              layout,
+              targetFileBytes: target,
+              sourceColumns: new Set(snapshot.schema.fields.map((f) => f.name.toLowerCase())),
+            })),
+          );
+          removes.push(...rewrite.map((f) => removeFor(f.add, false)));
+        }
+        if (adds.length > before) partitions++;
       }
+    } catch (error) {
+      await this.deleteUncommitted(adds);
+      throw error;
+    } finally {
+      connection.closeSync();
+    }
+    if (removes.length === 0) return nothing;
+    try {
       const result = await this.commit(
         snapshot,
         [
@@ -1234,7 +1279,11 @@ export class DeltaTable {
             predicate: options.where ? predicateToSql(options.where) : '[]',
             zOrderBy: '[]',
           },
-          operationMetrics: { numRemovedFiles: String(removes.length), numAddedFiles: String(adds.length) },
+          operationMetrics: {
+            numRemovedFiles: String(removes.length),
+            numAddedFiles: String(adds.length),
+            numConcatenatedFiles: String(concatenated),
+          },
           footprint: this.footprint(snapshot.schema, snapshot.partitionColumns, {
             removedFiles: new Set(removes.map((r) => fileKey(this.store.root, r))),
           }),
@@ -1245,11 +1294,104 @@ export class DeltaTable {
         version: result.version,
         filesRemoved: removes.length,
         filesAdded: adds.length,
-        partitionsOptimized: groups.length,
+        partitionsOptimized: partitions,
+        filesConcatenated: concatenated,
       };
-    } finally {
-      connection.closeSync();
+    } catch (error) {
+      await this.deleteUncommitted(adds);
+      throw error;
     }
+  }
+
+  /** Deletes data files written for a commit that did not happen (best effort; VACUUM would too). */
+  private async deleteUncommitted(adds: readonly AddAction[]): Promise<void> {
+    for (const add of adds) {
+      await fs.rm(resolveDataFilePath(this.store.root, add.path), { force: true }).catch(() => {});
+    }
+  }
+
+  /**
+   * Which of a partition's small files OPTIMIZE joins row group by row group: those whose
+   * row groups average `minRowGroupRows` rows or more and share the most common parquet
+   * schema, in runs of up to `targetBytes`. With a sort layout, a run is ordered by the files'
+   * minimum of the sort column, so each row group stays sorted and their statistics still
+   * narrow a reader's scan. Joining keeps an order on one column only: a layout sorted by
+   * several (partition columns aside) is always rewritten. The other files are rewritten.
+   */
+  private async planConcat(
+    snapshot: Snapshot,
+    group: readonly DataFile[],
+    layout: DataLayout,
+    minRowGroupRows: number,
+    targetBytes: number,
+  ): Promise<{ runs: DataFile[][]; rewrite: DataFile[] }> {
+    const sortColumns = layout.sortBy.filter((c) => !snapshot.partitionColumns.includes(c));
+    if (sortColumns.length > 1) return { runs: [], rewrite: [...group] };
+    const footers = await Promise.all(
+      group.map((f) =>
+        readParquetFooter(resolveDataFilePath(this.store.root, f.add.path)).catch(() => undefined),
+      ),
+    );
+    const schemaCounts = new Map<string, number>();
+    for (const footer of footers) {
+      if (footer && largeRowGroups(footer.rowGroupRows, minRowGroupRows))
+        schemaCounts.set(footer.schemaKey, (schemaCounts.get(footer.schemaKey) ?? 0) + 1);
+    }
+    const schemaKey = [...schemaCounts].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const joinable: DataFile[] = [];
+    const rewrite: DataFile[] = [];
+    group.forEach((f, i) => {
+      const footer = footers[i];
+      if (footer && footer.schemaKey === schemaKey && largeRowGroups(footer.rowGroupRows, minRowGroupRows))
+        joinable.push(f);
+      else rewrite.push(f);
+    });
+    const sortColumn = sortColumns[0];
+    if (sortColumn) {
+      const type = snapshot.schema.fields.find((f) => f.name === sortColumn)?.type;
+      const keyOf = (f: DataFile) => statsMin(f.add.stats, sortColumn, type);
+      joinable.sort((a, b) => compareSortKeys(keyOf(a), keyOf(b)));
+    }
+    const runs: DataFile[][] = [];
+    let run: DataFile[] = [];
+    let bytes = 0;
+    for (const f of joinable) {
+      if (run.length > 0 && bytes + f.add.size > targetBytes) {
+        runs.push(run);
+        run = [];
+        bytes = 0;
+      }
+      run.push(f);
+      bytes += f.add.size;
+    }
+    if (run.length > 0) runs.push(run);
+    // A run of one file would only be copied; it waits for company instead.
+    return { runs: runs.filter((r) => r.length > 1), rewrite };
+  }
+
+  /** Joins `run`'s files into one new file beside the first and returns its add action. */
+  private async concatFiles(snapshot: Snapshot, run: readonly DataFile[]): Promise<AddAction> {
+    const first = resolveDataFilePath(this.store.root, run[0]!.add.path);
+    const relativeDir = path.relative(this.store.root, path.dirname(first)).split(path.sep).join('/');
+    const name = `part-${randomUUID()}-0.parquet`;
+    const relative = relativeDir === '' ? name : `${relativeDir}/${name}`;
+    const written = await concatParquetFiles(
+      run.map((f) => resolveDataFilePath(this.store.root, f.add.path)),
+      path.join(path.dirname(first), name),
+    );
+    const stats = mergeFileStats(
+      run.map((f) => f.add.stats),
+      snapshot.schema,
+      snapshot.partitionColumns,
+    );
+    return {
+      path: encodeDataFilePath(relative),
+      partitionValues: run[0]!.add.partitionValues ?? {},
+      size: written.size,
+      modificationTime: Date.now(),
+      dataChange: false,
+      ...(stats ? { stats } : {}),
+    };
   }
 
   /**
@@ -1312,6 +1454,40 @@ export class DeltaTable {
 /** A hidden file or folder (`_x`, `.x`) that VACUUM leaves alone; partition folders `_a=b` are not hidden. */
 function isHiddenPath(key: string): boolean {
   return key.split('/').some((seg) => (seg.startsWith('_') || seg.startsWith('.')) && !seg.includes('='));
+}
+
+/**
+ * Whether a file's row groups average `min` rows, not counting the last of several (a writer
+ * cuts full row groups and ends with what is left).
+ */
+function largeRowGroups(rowGroupRows: readonly number[], min: number): boolean {
+  const counted = rowGroupRows.length > 1 ? rowGroupRows.slice(0, -1) : rowGroupRows;
+  if (counted.length === 0) return false;
+  return counted.reduce((a, b) => a + b, 0) / counted.length >= min;
+}
+
+/** A file's minimum of `column` from its stats, as a value that orders like the column. */
+function statsMin(
+  stats: string | undefined,
+  column: string,
+  type: DataType | undefined,
+): number | string | undefined {
+  if (!stats) return undefined;
+  const value = (JSON.parse(stats) as { minValues?: Record<string, unknown> }).minValues?.[column];
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return undefined;
+  if (type === 'timestamp' || type === 'timestamp_ntz') {
+    const t = Date.parse(type === 'timestamp_ntz' ? `${value}Z` : value);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  return value;
+}
+
+/** Orders sort keys ascending, files without one last. */
+function compareSortKeys(a: number | string | undefined, b: number | string | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }
 
 function removeFor(add: AddAction, dataChange: boolean): RemoveAction {

@@ -150,3 +150,78 @@ export function buildFileStats(
   }
   return `{"numRecords":${numRecords},"minValues":${render(minValues)},"maxValues":${render(maxValues)},"nullCount":${render(nullCount)}}`;
 }
+
+type StatsJson = { [name: string]: StatsJson | string | number | boolean | null };
+
+/** How two statistics of a column of type `t` compare, or undefined when they cannot be compared exactly. */
+function compareStat(t: DataType, a: unknown, b: unknown): number | undefined {
+  if (typeof a === 'number' && typeof b === 'number') {
+    // JSON numbers past 2^53 lost digits on parsing: such a bound may no longer hold.
+    if (t !== 'double' && t !== 'float' && !(Number.isSafeInteger(a) && Number.isSafeInteger(b)))
+      return undefined;
+    return a - b;
+  }
+  if (typeof a !== 'string' || typeof b !== 'string') return undefined;
+  if (t === 'timestamp' || t === 'timestamp_ntz') {
+    const x = Date.parse(t === 'timestamp_ntz' ? `${a}Z` : a);
+    const y = Date.parse(t === 'timestamp_ntz' ? `${b}Z` : b);
+    return Number.isNaN(x) || Number.isNaN(y) ? undefined : x - y;
+  }
+  // Strings and dates: Delta orders strings by their UTF-8 bytes.
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function getPath(tree: unknown, path: readonly string[]): unknown {
+  let node = tree;
+  for (const segment of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as StatsJson)[segment];
+  }
+  return node;
+}
+
+/**
+ * The `stats` of a file that holds the rows of `files` (their `stats` JSON strings), as
+ * OPTIMIZE's row-group concatenation makes: records and null counts add up; a minimum or
+ * maximum is kept where every file has one and they compare exactly. Undefined when a file
+ * has no stats.
+ */
+export function mergeFileStats(
+  files: readonly (string | undefined)[],
+  schema: StructType,
+  partitionColumns: readonly string[],
+): string | undefined {
+  if (files.length === 0 || files.some((s) => s === undefined)) return undefined;
+  const parsed = files.map((s) => JSON.parse(s!) as StatsJson);
+  if (parsed.some((p) => typeof p['numRecords'] !== 'number')) return undefined;
+  const numRecords = parsed.reduce((n, p) => n + (p['numRecords'] as number), 0);
+  const minValues: StatsTree = {};
+  const maxValues: StatsTree = {};
+  const nullCount: StatsTree = {};
+  for (const { path, type } of statsLeafColumns(schema, new Set(partitionColumns))) {
+    const nulls = parsed.map((p) => getPath(p['nullCount'], path));
+    if (nulls.every((n) => typeof n === 'number'))
+      setPath(nullCount, path, String((nulls as number[]).reduce((a, b) => a + b, 0)));
+    const bound = (tree: 'minValues' | 'maxValues', sign: 1 | -1): unknown => {
+      let best: unknown;
+      for (const p of parsed) {
+        const v = getPath(p[tree], path);
+        if (v === undefined || v === null || typeof v === 'object') return undefined;
+        if (best === undefined) best = v;
+        else {
+          const c = compareStat(type, v, best);
+          if (c === undefined) return undefined;
+          if (c * sign < 0) best = v;
+        }
+      }
+      return best;
+    };
+    const min = bound('minValues', 1);
+    const max = bound('maxValues', -1);
+    if (min !== undefined && max !== undefined) {
+      setPath(minValues, path, JSON.stringify(min));
+      setPath(maxValues, path, JSON.stringify(max));
+    }
+  }
+  return `{"numRecords":${numRecords},"minValues":${render(minValues)},"maxValues":${render(maxValues)},"nullCount":${render(nullCount)}}`;
+}

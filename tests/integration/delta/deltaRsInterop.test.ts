@@ -520,6 +520,35 @@ describe('tables written by rt-lakehouse read identically in delta-rs', () => {
     await expectReadRowsMatch(table, 4);
   });
 
+  it('OPTIMIZE joining row groups (partitioned, sorted by ts, with late rows)', async () => {
+    const dir = await tableDir('joined');
+    const table = await DeltaTable.forPath(dir, { duck, name: 'joined' });
+    const schema = struct(
+      field('id', 'long'),
+      field('kind', 'string'),
+      field('ts', 'timestamp'),
+      field('note', 'string'),
+    );
+    await table.create({
+      schema,
+      partitionColumns: ['kind'],
+      properties: { 'rtlakehouse.sortBy': 'ts', 'rtlakehouse.parquet.rowGroupRows': '2048' },
+    }); // v0
+    // Files of 3,000 rows per kind: row groups of 2,048 and 952, which OPTIMIZE joins.
+    for (let i = 0; i < 3; i++) {
+      await table.write({
+        sql: `SELECT range AS id, ['view','cart','buy'][(range % 3) + 1] AS kind,
+                TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(CASE WHEN range % 500 = 0 THEN range - 86400 ELSE range END) AS ts,
+                CASE WHEN range % 7 = 0 THEN NULL ELSE 'n' || range END AS note
+              FROM range(${i * 9000}, ${(i + 1) * 9000})`,
+      });
+    } // v1-v3
+    const optimized = await table.optimize(); // v4
+    expect(optimized).toMatchObject({ version: 4, filesRemoved: 9, filesAdded: 3, filesConcatenated: 9 });
+    for (let v = 3; v <= 4; v++) await expectSameTable(table, v);
+    await expectReadRowsMatch(table, 4);
+  });
+
   it('timestamp_ntz (reader/writer table features)', async () => {
     const dir = await tableDir('ntz');
     const table = await DeltaTable.forPath(dir, { duck, name: 'ntz' });
