@@ -4,13 +4,11 @@
 // not stall the stream (freshness) on a small machine. Started by startCompactorProcess:
 //   compactorMain.ts --dir <lakehouse> --tables a,b,c --every-ms 60000 [--first-in-ms 30000]
 // It stops after its round in progress on SIGTERM/SIGINT or when its parent goes away.
+// This entry only lowers the priority, then loads the compactor (compactorRun.ts): loading the
+// library (and, from source, transpiling it) is a few CPU seconds that must not compete with
+// the pipelines either.
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
-import { Lakehouse } from '@rt-lakehouse/kernel-helpers';
-import { z } from 'zod';
-import { createJsonLogger } from '../jsonLogger.js';
-import { startTableMaintenance } from './tableMaintenance.js';
 
 // The lowest CPU priority for the whole process, before DuckDB starts its threads. Linux keeps
 // a nice value per thread and os.setPriority() sets the calling thread's only, so each thread
@@ -32,49 +30,4 @@ function lowestPriorityForAllThreads(): void {
   }
 }
 lowestPriorityForAllThreads();
-
-const logger = createJsonLogger({ service: 'compactor' });
-const { values } = parseArgs({
-  options: {
-    dir: { type: 'string' },
-    tables: { type: 'string' },
-    'every-ms': { type: 'string' },
-    'first-in-ms': { type: 'string' },
-  },
-});
-const args = z
-  .object({
-    dir: z.string().min(1),
-    tables: z
-      .string()
-      .min(1)
-      .transform((s) => s.split(',')),
-    'every-ms': z.coerce.number().int().positive(),
-    'first-in-ms': z.coerce.number().int().min(0).optional(),
-  })
-  .safeParse(values);
-if (!args.success) {
-  logger.error('bad arguments', {
-    issues: args.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-  });
-  process.exit(2);
-}
-const lakehouse = await Lakehouse.open({ dir: args.data.dir, logger });
-const maintenance = startTableMaintenance({
-  lakehouse,
-  tables: args.data.tables,
-  logger,
-  everyMs: args.data['every-ms'],
-  ...(args.data['first-in-ms'] === undefined ? {} : { firstRoundInMs: args.data['first-in-ms'] }),
-});
-let stopping = false;
-async function stop() {
-  if (stopping) return;
-  stopping = true;
-  await maintenance.stop();
-  lakehouse.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void stop());
-process.on('SIGINT', () => void stop());
-process.on('disconnect', () => void stop());
+await import('./compactorRun.js');
