@@ -822,6 +822,8 @@ export class DeltaTable {
       targetFileBytes?: number;
       numIndexedCols?: number;
       sourceColumns?: Set<string>;
+      /** `sql` reads a table (staged rows) that stays as it is during the write: no copy per partition. */
+      sourceIsStable?: boolean;
     },
   ): Promise<AddAction[]> {
     const available =
@@ -838,12 +840,16 @@ export class DeltaTable {
         .join(', ');
     const groups: { values: Record<string, string | null>; where: string }[] = [];
     let source = sql;
+    // A query is read once per partition: materialized first, unless it reads staged rows.
+    const copied = partitionColumns.length > 0 && !options.sourceIsStable;
     if (partitionColumns.length === 0) {
       groups.push({ values: {}, where: 'TRUE' });
     } else {
-      const staged = `rtl_part_${process.pid}_${++stageCounter}`;
-      await connection.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(staged)} AS ${sql}`);
-      source = `SELECT * FROM temp.${quoteIdent(staged)}`;
+      if (copied) {
+        const staged = `rtl_part_${process.pid}_${++stageCounter}`;
+        await connection.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(staged)} AS ${sql}`);
+        source = `SELECT * FROM temp.${quoteIdent(staged)}`;
+      }
       const formats = partitionColumns.map((p) => {
         const f = schema.fields.find((x) => x.name === p)!;
         return partitionValueFormatSql(quoteIdent(p), f.type);
@@ -899,8 +905,7 @@ export class DeltaTable {
         }
       }
     } finally {
-      if (partitionColumns.length > 0)
-        await connection.run(`DROP TABLE IF EXISTS ${source.slice('SELECT * FROM '.length)}`);
+      if (copied) await connection.run(`DROP TABLE IF EXISTS ${source.slice('SELECT * FROM '.length)}`);
     }
     return adds;
   }
@@ -1015,6 +1020,7 @@ export class DeltaTable {
         ...(options.targetFileBytes ? { targetFileBytes: options.targetFileBytes } : {}),
         numIndexedCols: Number(snapshot?.properties['delta.dataSkippingNumIndexedCols'] ?? 32),
         sourceColumns: new Set(sourceFields.map((f) => f.name.toLowerCase())),
+        sourceIsStable: staged.fields !== undefined,
       });
       if (rewriteSql) {
         adds.push(
