@@ -126,8 +126,8 @@ export interface OptimizeOptions {
   where?: Predicate;
   /**
    * Files of a local table whose row groups average at least this many rows (the last of
-   * several aside) are joined row group by row group, without decoding them (docs/delta.md,
-   * OPTIMIZE); the others are rewritten. 0 rewrites every file. Default 2048, the rows a
+   * several aside) are joined row group by row group, without decoding them (docs/streaming.md,
+   * Compaction); the others are rewritten. 0 rewrites every file. Default 2048, the rows a
    * reader decodes at a time.
    */
   concatMinRowGroupRows?: number;

@@ -5,7 +5,7 @@
 //   compactorMain.ts --dir <lakehouse> --tables a,b,c --every-ms 60000 [--first-in-ms 30000]
 // It stops after its round in progress on SIGTERM/SIGINT or when its parent goes away.
 // This entry only lowers the priority, then loads the compactor (compactorRun.ts): loading the
-// library (and, from source, transpiling it) is a few CPU seconds that must not compete with
+// library (and, from source, transpiling it) takes over a CPU second that must not compete with
 // the pipelines either.
 import { readdirSync } from 'node:fs';
 import os from 'node:os';

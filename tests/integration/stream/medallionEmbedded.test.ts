@@ -75,6 +75,17 @@ describe('medallion pipelines, embedded source', () => {
     const silverRows = await query(lakehouse, `SELECT event_id FROM (${await scan(silver)})`);
     expect(silverRows.length).toBe(validIds.size);
     expect(new Set(silverRows.map((r) => r['event_id']))).toEqual(validIds);
+    // Silver's layout: a partition per event type; each file holds its type's events only, by ts.
+    const silverSnapshot = await silver.latest();
+    expect(silverSnapshot.partitionColumns).toEqual(['event_type']);
+    const types = new Set(silverSnapshot.files().map((f) => f.add.partitionValues?.['event_type']));
+    expect(types).toEqual(new Set(['page_view', 'add_to_cart', 'purchase']));
+    for (const f of silverSnapshot.files()) {
+      expect(f.add.path).toMatch(new RegExp(`^event_type=${f.add.partitionValues?.['event_type']}/`));
+      const ts = await query(lakehouse, `SELECT epoch_ms(ts) AS t FROM read_parquet('${f.url}')`);
+      const times = ts.map((r) => Number(r['t']));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    }
 
     // Quarantine: every rejected record and every duplicate, with reasons.
     const reasons = await query(
