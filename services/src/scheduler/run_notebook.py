@@ -136,6 +136,9 @@ async def run(args):
     )
     CLIENT["client"] = client
     status, error = "succeeded", None
+    # The cell that ran out of time and its outputs then: what the kernel still sends while it is
+    # being killed (tslab: "Interrupted asynchronously" and a stack) is not the cell's output.
+    timed_out = None
     save = lambda: write_atomic(args.output, nbformat.writes(nb))  # noqa: E731
     save()
     try:
@@ -158,6 +161,7 @@ async def run(args):
                 except CellTimeoutError:
                     message = f"the run took longer than its timeout of {args.timeout:g} s (stopped in cell {index})"
                     cell.outputs.append(error_output("TimeoutError", message))
+                    timed_out = (cell, list(cell.outputs))
                     status, error = "failed", {"kind": "timeout", "cell": index, "message": message}
                     break
                 except CellExecutionError as exc:
@@ -177,6 +181,8 @@ async def run(args):
             status, error = "failed", {"kind": "kernel", "message": f"{type(exc).__name__}: {exc}"[:4000]}
     finally:
         kill_kernel()
+    if timed_out is not None:
+        timed_out[0].outputs = timed_out[1]
     save()
     html = False
     try:
