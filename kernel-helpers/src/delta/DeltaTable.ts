@@ -24,11 +24,12 @@ import { DeltaDuckDb } from './DeltaDuckDb.js';
 import { DeltaLog, LOG_DIR } from './DeltaLog.js';
 import { encodeDataFilePath, resolveDataFilePath } from './dataFilePath.js';
 import { type DataLayout, dataLayoutOf, layoutOrderBySql } from './dataLayout.js';
+import { comparable, compare, parseFileStats } from './dataSkipping.js';
 import { decodeDeletionVector, deletionVectorFromFile, deletionVectorSource } from './deletionVectors.js';
 import { deltaTypeFromDuckDb } from './deltaTypeFromDuckDb.js';
 import { buildFileStats, mergeFileStats } from './fileStats.js';
 import { checkpointFileName, commitFileName } from './logFileNames.js';
-import { concatParquetFiles, readParquetFooter } from './parquetConcat.js';
+import { concatParquetFiles, type ParquetFooterInfo, readParquetFooter } from './parquetConcat.js';
 import { serializeActions } from './parseActions.js';
 import { partitionPathSegment, partitionValueFormatSql } from './partitionValues.js';
 import { type Predicate, predicateToSql } from './predicate.js';
@@ -144,6 +145,12 @@ export interface OptimizeResult {
 
 /** Row groups smaller than this on average are rewritten rather than joined: readers pay per row group. */
 const DEFAULT_CONCAT_MIN_ROW_GROUP_ROWS = 2048;
+
+/** A file OPTIMIZE joins, with the footer it read to decide so. */
+interface JoinableFile {
+  file: DataFile;
+  footer: ParquetFooterInfo;
+}
 
 export interface VacuumOptions {
   /** Files removed from the table longer ago than this are deleted (default: the table's, 168 h). */
@@ -1247,7 +1254,7 @@ export class DeltaTable {
           rewrite = plan.rewrite;
           for (const run of plan.runs) {
             adds.push(await this.concatFiles(snapshot, run));
-            removes.push(...run.map((f) => removeFor(f.add, false)));
+            removes.push(...run.map((j) => removeFor(j.file.add, false)));
             concatenated += run.length;
           }
         }
@@ -1330,7 +1337,7 @@ export class DeltaTable {
     layout: DataLayout,
     minRowGroupRows: number,
     targetBytes: number,
-  ): Promise<{ runs: DataFile[][]; rewrite: DataFile[] }> {
+  ): Promise<{ runs: JoinableFile[][]; rewrite: DataFile[] }> {
     const sortColumns = layout.sortBy.filter((c) => !snapshot.partitionColumns.includes(c));
     if (sortColumns.length > 1) return { runs: [], rewrite: [...group] };
     const footers = await Promise.all(
@@ -1344,31 +1351,38 @@ export class DeltaTable {
         schemaCounts.set(footer.schemaKey, (schemaCounts.get(footer.schemaKey) ?? 0) + 1);
     }
     const schemaKey = [...schemaCounts].sort((a, b) => b[1] - a[1])[0]?.[0];
-    const joinable: DataFile[] = [];
+    const joinable: JoinableFile[] = [];
     const rewrite: DataFile[] = [];
-    group.forEach((f, i) => {
+    group.forEach((file, i) => {
       const footer = footers[i];
       if (footer && footer.schemaKey === schemaKey && largeRowGroups(footer.rowGroupRows, minRowGroupRows))
-        joinable.push(f);
-      else rewrite.push(f);
+        joinable.push({ file, footer });
+      else rewrite.push(file);
     });
     const sortColumn = sortColumns[0];
     if (sortColumn) {
       const type = snapshot.schema.fields.find((f) => f.name === sortColumn)?.type;
-      const keyOf = (f: DataFile) => statsMin(f.add.stats, sortColumn, type);
-      joinable.sort((a, b) => compareSortKeys(keyOf(a), keyOf(b)));
+      const keyOf = (j: JoinableFile) =>
+        comparable(parseFileStats(j.file.add.stats)?.minValues?.[sortColumn], type);
+      // Ascending; files without the statistic last.
+      joinable.sort((a, b) => {
+        const x = keyOf(a);
+        const y = keyOf(b);
+        if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
+        return compare(x, y) ?? 0;
+      });
     }
-    const runs: DataFile[][] = [];
-    let run: DataFile[] = [];
+    const runs: JoinableFile[][] = [];
+    let run: JoinableFile[] = [];
     let bytes = 0;
-    for (const f of joinable) {
-      if (run.length > 0 && bytes + f.add.size > targetBytes) {
+    for (const j of joinable) {
+      if (run.length > 0 && bytes + j.file.add.size > targetBytes) {
         runs.push(run);
         run = [];
         bytes = 0;
       }
-      run.push(f);
-      bytes += f.add.size;
+      run.push(j);
+      bytes += j.file.add.size;
     }
     if (run.length > 0) runs.push(run);
     // A run of one file would only be copied; it waits for company instead.
@@ -1376,23 +1390,24 @@ export class DeltaTable {
   }
 
   /** Joins `run`'s files into one new file beside the first and returns its add action. */
-  private async concatFiles(snapshot: Snapshot, run: readonly DataFile[]): Promise<AddAction> {
-    const first = resolveDataFilePath(this.store.root, run[0]!.add.path);
+  private async concatFiles(snapshot: Snapshot, run: readonly JoinableFile[]): Promise<AddAction> {
+    const first = resolveDataFilePath(this.store.root, run[0]!.file.add.path);
     const relativeDir = path.relative(this.store.root, path.dirname(first)).split(path.sep).join('/');
     const name = `part-${randomUUID()}-0.parquet`;
     const relative = relativeDir === '' ? name : `${relativeDir}/${name}`;
     const written = await concatParquetFiles(
-      run.map((f) => resolveDataFilePath(this.store.root, f.add.path)),
+      run.map((j) => resolveDataFilePath(this.store.root, j.file.add.path)),
       path.join(path.dirname(first), name),
+      run.map((j) => j.footer),
     );
     const stats = mergeFileStats(
-      run.map((f) => f.add.stats),
+      run.map((j) => j.file.add.stats),
       snapshot.schema,
       snapshot.partitionColumns,
     );
     return {
       path: encodeDataFilePath(relative),
-      partitionValues: run[0]!.add.partitionValues ?? {},
+      partitionValues: run[0]!.file.add.partitionValues ?? {},
       size: written.size,
       modificationTime: Date.now(),
       dataChange: false,
@@ -1470,30 +1485,6 @@ function largeRowGroups(rowGroupRows: readonly number[], min: number): boolean {
   const counted = rowGroupRows.length > 1 ? rowGroupRows.slice(0, -1) : rowGroupRows;
   if (counted.length === 0) return false;
   return counted.reduce((a, b) => a + b, 0) / counted.length >= min;
-}
-
-/** A file's minimum of `column` from its stats, as a value that orders like the column. */
-function statsMin(
-  stats: string | undefined,
-  column: string,
-  type: DataType | undefined,
-): number | string | undefined {
-  if (!stats) return undefined;
-  const value = (JSON.parse(stats) as { minValues?: Record<string, unknown> }).minValues?.[column];
-  if (typeof value === 'number') return value;
-  if (typeof value !== 'string') return undefined;
-  if (type === 'timestamp' || type === 'timestamp_ntz') {
-    const t = Date.parse(type === 'timestamp_ntz' ? `${value}Z` : value);
-    return Number.isNaN(t) ? undefined : t;
-  }
-  return value;
-}
-
-/** Orders sort keys ascending, files without one last. */
-function compareSortKeys(a: number | string | undefined, b: number | string | undefined): number {
-  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }
 
 function removeFor(add: AddAction, dataChange: boolean): RemoveAction {

@@ -26,7 +26,7 @@ export function parseFileStats(stats: string | undefined): FileStats | undefined
 type Tri = boolean | undefined; // true: may match; false: cannot match; undefined: unknown
 
 /** A comparable form of a value of type `t`: numbers for numerics and instants, strings otherwise. */
-function comparable(value: unknown, t: DataType | undefined): number | string | boolean | undefined {
+export function comparable(value: unknown, t: DataType | undefined): number | string | boolean | undefined {
   if (value === null || value === undefined) return undefined;
   if (t === 'timestamp' || t === 'timestamp_ntz' || t === 'date') {
     if (value instanceof Date) return value.getTime();
@@ -52,7 +52,7 @@ function comparable(value: unknown, t: DataType | undefined): number | string | 
   return undefined;
 }
 
-function compare(a: number | string | boolean, b: number | string | boolean): number | undefined {
+export function compare(a: number | string | boolean, b: number | string | boolean): number | undefined {
   if (typeof a !== typeof b) return undefined;
   return a < b ? -1 : a > b ? 1 : 0;
 }

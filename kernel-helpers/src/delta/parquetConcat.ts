@@ -130,14 +130,16 @@ function schemaKeyOf(metadata: ThriftStruct): string {
 export async function concatParquetFiles(
   inputs: readonly string[],
   output: string,
+  /** The inputs' footers when the caller has read them already (readParquetFooter). */
+  known?: readonly ParquetFooterInfo[],
 ): Promise<{ rows: number; size: number; rowGroups: number }> {
   if (inputs.length === 0)
     throw new LakehouseError('PARQUET_CONCAT_EMPTY', 'concatParquetFiles needs at least one input');
   if (inputs.some((f) => path.resolve(f) === path.resolve(output)))
     throw new LakehouseError('PARQUET_CONCAT_OUTPUT', `output ${output} is also an input`);
   const footers: ParquetFooterInfo[] = [];
-  for (const file of inputs) {
-    const info = await readParquetFooter(file);
+  for (const [i, file] of inputs.entries()) {
+    const info = known?.[i] ?? (await readParquetFooter(file));
     checkPlain(info.metadata, file);
     if (footers.length > 0 && info.schemaKey !== footers[0]!.schemaKey)
       throw new LakehouseError(
