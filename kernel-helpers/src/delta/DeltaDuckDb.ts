@@ -14,11 +14,24 @@ const MAP = 'MAP(VARCHAR, VARCHAR)';
 const DV =
   'STRUCT(storageType VARCHAR, pathOrInlineDv VARCHAR, "offset" INTEGER, sizeInBytes INTEGER, cardinality BIGINT, maxRowIndex BIGINT)';
 
+/** The fields of a checkpoint's remove struct (tombstones carry no stats), with their types. */
+const REMOVE_FIELDS: readonly [string, string][] = [
+  ['path', 'VARCHAR'],
+  ['deletionTimestamp', 'BIGINT'],
+  ['dataChange', 'BOOLEAN'],
+  ['extendedFileMetadata', 'BOOLEAN'],
+  ['partitionValues', MAP],
+  ['size', 'BIGINT'],
+  ['deletionVector', DV],
+  ['baseRowId', 'BIGINT'],
+  ['defaultRowCommitVersion', 'BIGINT'],
+];
+
 /** The checkpoint schema Spark and delta-rs read (classic checkpoint, stats as JSON). */
 const CHECKPOINT_COLUMNS: Record<string, string> = {
   txn: 'STRUCT(appId VARCHAR, "version" BIGINT, lastUpdated BIGINT)',
   add: `STRUCT(path VARCHAR, partitionValues ${MAP}, size BIGINT, modificationTime BIGINT, dataChange BOOLEAN, stats VARCHAR, tags ${MAP}, deletionVector ${DV}, baseRowId BIGINT, defaultRowCommitVersion BIGINT)`,
-  remove: `STRUCT(path VARCHAR, deletionTimestamp BIGINT, dataChange BOOLEAN, extendedFileMetadata BOOLEAN, partitionValues ${MAP}, size BIGINT, deletionVector ${DV}, baseRowId BIGINT, defaultRowCommitVersion BIGINT)`,
+  remove: `STRUCT(${REMOVE_FIELDS.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(', ')})`,
   metaData: `STRUCT(id VARCHAR, "name" VARCHAR, description VARCHAR, format STRUCT(provider VARCHAR, "options" ${MAP}), schemaString VARCHAR, partitionColumns VARCHAR[], "configuration" ${MAP}, createdTime BIGINT)`,
   protocol:
     'STRUCT(minReaderVersion INTEGER, minWriterVersion INTEGER, readerFeatures VARCHAR[], writerFeatures VARCHAR[])',
@@ -95,9 +108,13 @@ export class DeltaDuckDb {
   /**
    * The actions of checkpoint (or sidecar) parquet files: `adds` as column arrays (the bulk of
    * a checkpoint, read column by column without JSON), every other action as a plain object
-   * (`{ "remove": {...} }`). Fields a file lacks come back as undefined columns.
+   * (`{ "txn": {...} }`); remove rows (tombstones) only with `removes`. Fields a file lacks
+   * come back as undefined columns.
    */
-  async readCheckpointRows(urls: readonly string[]): Promise<CheckpointRows> {
+  async readCheckpointRows(
+    urls: readonly string[],
+    options: { removes?: boolean } = {},
+  ): Promise<CheckpointRows> {
     if (urls.length === 0) return { adds: undefined, others: [] };
     const list = `[${urls.map(quoteLiteral).join(', ')}]`;
     const source = `read_parquet(${list}, union_by_name = true)`;
@@ -125,7 +142,11 @@ export class DeltaDuckDb {
         };
       }
       const others = names.filter((n) => n !== 'add');
-      const othersFilter = addIndex < 0 ? 'TRUE' : 'add IS NULL';
+      const skip = [
+        ...(addIndex < 0 ? [] : ['add']),
+        ...(names.includes('remove') && !options.removes ? ['remove'] : []),
+      ];
+      const othersFilter = skip.length === 0 ? 'TRUE' : skip.map((n) => `${n} IS NULL`).join(' AND ');
       let rows: unknown[] = [];
       if (others.length > 0) {
         const reader = await c.runAndReadAll(
@@ -137,8 +158,18 @@ export class DeltaDuckDb {
     });
   }
 
-  /** Writes `actions` as a classic checkpoint parquet file and returns its bytes. */
-  async checkpointBytes(actions: readonly Action[]): Promise<Uint8Array> {
+  /**
+   * Writes `actions` as a classic checkpoint parquet file and returns its bytes and row count
+   * (actions written). With `carry`,
+   * the remove rows (tombstones) of an older parquet checkpoint are copied in as well, inside
+   * DuckDB: those removed after `cutoff` (epoch ms) whose path is not in `exclude` (the paths
+   * the commits since then add or remove). A long-lived table holds far more tombstones than
+   * live files, and none of them then passes through JavaScript.
+   */
+  async checkpointBytes(
+    actions: readonly Action[],
+    carry?: { urls: readonly string[]; cutoff: number; exclude: Iterable<string> },
+  ): Promise<{ bytes: Uint8Array; rows: number }> {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rtl-ckpt-'));
     try {
       const input = path.join(dir, 'actions.json');
@@ -150,15 +181,50 @@ export class DeltaDuckDb {
       const select = Object.keys(CHECKPOINT_COLUMNS)
         .map((c) => `"${c}"`)
         .join(', ');
-      await this.exclusive((c) =>
-        c.run(
-          `COPY (SELECT ${select} FROM read_json(${quoteLiteral(input)}, format = 'newline_delimited', columns = {${columns}}, maximum_object_size = 1073741824)) TO ${quoteLiteral(output)} (FORMAT parquet)`,
-        ),
+      let sql = `SELECT ${select} FROM read_json(${quoteLiteral(input)}, format = 'newline_delimited', columns = {${columns}}, maximum_object_size = 1073741824)`;
+      const carried = carry && (await this.carriedRemovesSql(carry, path.join(dir, 'exclude.json')));
+      if (carried) sql += `\nUNION ALL\n${carried}`;
+      const copied = await this.exclusive((c) =>
+        c.run(`COPY (${sql}) TO ${quoteLiteral(output)} (FORMAT parquet)`),
       );
-      return await fs.readFile(output);
+      return { bytes: await fs.readFile(output), rows: copied.rowsChanged };
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * A SELECT of checkpoint rows holding the carried remove rows of `carry.urls` in this
+   * checkpoint schema (fields the older file lacks are NULL, dataChange false), or undefined
+   * when those files have no remove column.
+   */
+  private async carriedRemovesSql(
+    carry: { urls: readonly string[]; cutoff: number; exclude: Iterable<string> },
+    excludeFile: string,
+  ): Promise<string | undefined> {
+    const source = `read_parquet([${carry.urls.map(quoteLiteral).join(', ')}], union_by_name = true)`;
+    const described = await this.describe(`SELECT * FROM ${source}`);
+    const remove = described.find((c) => c.name === 'remove')?.type;
+    if (!remove || remove.typeId !== DuckDBTypeId.STRUCT) return undefined;
+    const has = new Set(remove.entryNames);
+    if (!has.has('path')) return undefined;
+    const fields = REMOVE_FIELDS.map(([name, type]) => {
+      const value = name === 'dataChange' ? 'false' : has.has(name) ? `remove.${quoteIdent(name)}` : 'NULL';
+      return `${quoteIdent(name)} := CAST(${value} AS ${type})`;
+    });
+    const exclude = [...carry.exclude];
+    let notExcluded = '';
+    if (exclude.length > 0) {
+      await fs.writeFile(excludeFile, exclude.map((p) => `${JSON.stringify({ path: p })}\n`).join(''));
+      notExcluded = ` AND remove.path NOT IN (SELECT path FROM read_json(${quoteLiteral(excludeFile)}, format = 'newline_delimited', columns = {path: 'VARCHAR'}))`;
+    }
+    const expiry = has.has('deletionTimestamp')
+      ? `coalesce(remove.deletionTimestamp, 0) > ${Math.floor(carry.cutoff)}`
+      : 'FALSE';
+    const nulls = (kind: string) => `NULL::${CHECKPOINT_COLUMNS[kind]} AS ${quoteIdent(kind)}`;
+    return `SELECT ${Object.keys(CHECKPOINT_COLUMNS)
+      .map((kind) => (kind === 'remove' ? `struct_pack(${fields.join(', ')}) AS remove` : nulls(kind)))
+      .join(', ')} FROM ${source} WHERE remove IS NOT NULL AND ${expiry}${notExcluded}`;
   }
 
   /** Lower-cased top-level column names of each parquet file. */

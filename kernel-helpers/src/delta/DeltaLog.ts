@@ -75,12 +75,12 @@ export class DeltaLog {
   }
 
   /**
-   * The log listing a snapshot needs: from the hinted checkpoint on when reading the latest
-   * version and the hinted checkpoint is listed; otherwise the whole log.
+   * The log listing a snapshot needs: from the hinted checkpoint on when it is at or before the
+   * version read (the latest when undefined) and is listed; otherwise the whole log.
    */
   private async listFromHint(version: number | undefined): Promise<string[]> {
-    const hint = version === undefined ? await this.lastCheckpointHint() : undefined;
-    if (hint !== undefined) {
+    const hint = await this.lastCheckpointHint();
+    if (hint !== undefined && (version === undefined || hint <= version)) {
       const names = await this.listLogNames(versionPrefix(hint));
       if (completeCheckpoints(logFilesFromNames(names)).some((c) => c.version === hint)) return names;
     }
@@ -108,16 +108,29 @@ export class DeltaLog {
     return parseCommitFile(Buffer.from(bytes).toString('utf8'), this.table, version);
   }
 
-  /** The actions of a checkpoint, sidecars included. Throws DeltaError when unreadable. */
-  async readCheckpoint(ref: CheckpointRef): Promise<Action[]> {
+  /**
+   * The actions of a checkpoint, sidecars included; its remove actions (tombstones) only when
+   * `removes` is set, since a snapshot does not need them. Throws DeltaError when unreadable.
+   */
+  async readCheckpoint(ref: CheckpointRef, options: { removes?: boolean } = {}): Promise<Action[]> {
     const where = `checkpoint ${ref.files.join(', ')}`;
+    const removes = options.removes ?? false;
     try {
       if (ref.files.length === 1 && ref.files[0]!.endsWith('.json')) {
         const text = Buffer.from(await this.store.get(LOG_DIR + ref.files[0])).toString('utf8');
-        return this.withSidecars(parseCommitFile(text, this.table, ref.version), ref.version);
+        const actions = parseCommitFile(text, this.table, ref.version);
+        return this.withSidecars(
+          removes ? actions : actions.filter((a) => a.kind !== 'remove'),
+          ref.version,
+          removes,
+        );
       }
       const urls = ref.files.map((f) => this.store.urlFor(LOG_DIR + f));
-      return this.withSidecars(await this.readParquetActions(urls, ref.version, where), ref.version);
+      return this.withSidecars(
+        await this.readParquetActions(urls, ref.version, where, removes),
+        ref.version,
+        removes,
+      );
     } catch (cause) {
       if (cause instanceof DeltaError) throw cause;
       throw new DeltaError(
@@ -132,11 +145,11 @@ export class DeltaLog {
     }
   }
 
-  private async withSidecars(actions: Action[], version: number): Promise<Action[]> {
+  private async withSidecars(actions: Action[], version: number, removes: boolean): Promise<Action[]> {
     const sidecars = actions.flatMap((a) => (a.kind === 'sidecar' ? [a.sidecar.path] : []));
     if (sidecars.length === 0) return actions;
     const urls = sidecars.map((p) => this.store.urlFor(p.includes('/') ? p : `${LOG_DIR}_sidecars/${p}`));
-    const more = await this.readParquetActions(urls, version, 'sidecar');
+    const more = await this.readParquetActions(urls, version, 'sidecar', removes);
     return [...actions.filter((a) => a.kind !== 'sidecar'), ...more];
   }
 
@@ -145,8 +158,9 @@ export class DeltaLog {
     urls: readonly string[],
     version: number,
     where: string,
+    removes: boolean,
   ): Promise<Action[]> {
-    const { adds, others } = await this.duck.readCheckpointRows(urls);
+    const { adds, others } = await this.duck.readCheckpointRows(urls, { removes });
     const actions = others.map((row, i) =>
       parseActionObject(row, this.table, version, `${where} row ${i + 1}`),
     );
@@ -160,6 +174,22 @@ export class DeltaLog {
       version,
       actions: await this.readCommit(version),
     }));
+  }
+
+  /**
+   * Where the tombstones of `version` are: the newest complete checkpoint at or before it (whose
+   * remove rows hold the older ones) and the commits after that checkpoint, read. See
+   * tombstones.ts for how the two combine.
+   */
+  async tombstoneSource(
+    version: number,
+  ): Promise<{ base: CheckpointRef | undefined; tail: CommitActions[] }> {
+    const names = await this.listFromHint(version);
+    const segment = selectLogSegment(this.table, logFilesFromNames(names), version);
+    return {
+      base: segment.checkpoint,
+      tail: await this.readCommits(segment.commits.map((c) => c.version)),
+    };
   }
 
   /** The segment for a version from a fresh listing. */

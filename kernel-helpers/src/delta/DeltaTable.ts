@@ -50,6 +50,7 @@ import {
 import { stageColumns, stageRows } from './stageRows.js';
 import { fileKey, replayLog } from './TableState.js';
 import { assertWritable, isAppendOnly } from './tableFeatures.js';
+import { carriedFromBase, tombstonesAfter } from './tombstones.js';
 
 export const ENGINE_INFO = 'rt-lakehouse/0.1.0';
 const DEFAULT_CHECKPOINT_INTERVAL = 10;
@@ -1194,11 +1195,9 @@ export class DeltaTable {
     for (const d of snap.state.domains.values()) actions.push({ kind: 'domainMetadata', domainMetadata: d });
     for (const add of snap.state.files.values())
       actions.push({ kind: 'add', add: { ...add, dataChange: false } });
-    for (const remove of snap.state.tombstones.values()) {
-      if ((remove.deletionTimestamp ?? 0) > cutoff)
-        actions.push({ kind: 'remove', remove: { ...remove, dataChange: false } });
-    }
-    const bytes = await this.duck.checkpointBytes(actions);
+    const { removes, carry } = await this.tombstones(snap, cutoff, { carryParquet: true });
+    for (const remove of removes) actions.push({ kind: 'remove', remove: { ...remove, dataChange: false } });
+    const { bytes, rows } = await this.duck.checkpointBytes(actions, carry);
     await this.store.put(LOG_DIR + checkpointFileName(snap.version), bytes);
     const hint = await this.log.lastCheckpointHint();
     if (hint === undefined || hint < snap.version) {
@@ -1206,12 +1205,38 @@ export class DeltaTable {
         `${LOG_DIR}_last_checkpoint`,
         JSON.stringify({
           version: snap.version,
-          size: actions.length,
+          size: rows,
           sizeInBytes: bytes.length,
           numOfAddFiles: snap.state.files.size,
         }),
       );
     }
+  }
+
+  /**
+   * The tombstones of `snapshot` removed after `cutoff` (epoch ms), read from the log: the
+   * commits since the newest checkpoint give theirs, and that checkpoint gives its own. With
+   * `carryParquet` a parquet checkpoint's are not read but described (`carry`) for
+   * DeltaDuckDb.checkpointBytes to copy.
+   */
+  private async tombstones(
+    snapshot: Snapshot,
+    cutoff: number,
+    options: { carryParquet?: boolean } = {},
+  ): Promise<{ removes: RemoveAction[]; carry?: { urls: string[]; cutoff: number; exclude: Set<string> } }> {
+    const root = this.store.root;
+    const live = snapshot.state.files;
+    const { base, tail } = await this.log.tombstoneSource(snapshot.version);
+    const { fromTail, tailPaths } = tombstonesAfter(root, tail, live, cutoff);
+    if (!base) return { removes: fromTail };
+    if (options.carryParquet && base.kind !== 'v2' && !base.files[0]!.endsWith('.json')) {
+      const urls = base.files.map((f) => this.store.urlFor(LOG_DIR + f));
+      return { removes: fromTail, carry: { urls, cutoff, exclude: tailPaths } };
+    }
+    const removes = (await this.log.readCheckpoint(base, { removes: true })).flatMap((a) =>
+      a.kind === 'remove' ? [a.remove] : [],
+    );
+    return { removes: [...fromTail, ...carriedFromBase(root, removes, tailPaths, live, cutoff)] };
   }
 
   /**
@@ -1445,9 +1470,8 @@ export class DeltaTable {
     const cutoff = now - retention * HOUR_MS;
     const keep = new Set<string>();
     for (const add of snapshot.state.files.values()) keep.add(resolveDataFilePath(this.store.root, add.path));
-    for (const r of snapshot.state.tombstones.values()) {
-      if ((r.deletionTimestamp ?? 0) >= cutoff) keep.add(resolveDataFilePath(this.store.root, r.path));
-    }
+    for (const r of (await this.tombstones(snapshot, cutoff - 1)).removes)
+      keep.add(resolveDataFilePath(this.store.root, r.path));
     const candidates: string[] = [];
     for (const meta of await this.store.listWithMeta('')) {
       if (meta.key.startsWith(LOG_DIR) || isHiddenPath(meta.key)) continue;

@@ -19,10 +19,13 @@ export interface TableState {
   protocol: ProtocolAction;
   metadata: MetadataAction;
   schema: StructType;
-  /** Live data files keyed by canonical location (plus deletion vector id when present). */
+  /**
+   * Live data files keyed by canonical location (plus deletion vector id when present).
+   * Removed files (tombstones) are not held here: they matter only to checkpoints and VACUUM,
+   * which read them from the log (DeltaLog.tombstoneSource), so a snapshot's memory and the
+   * cost of advancing it stay with the live files however long the table has been written.
+   */
   files: Map<string, AddAction>;
-  /** Removed files still inside the tombstone retention window, for VACUUM and checkpoints. */
-  tombstones: Map<string, RemoveAction>;
   /** Latest `txn` version per application id (streaming offsets live here). */
   txns: Map<string, TxnAction>;
   domains: Map<string, DomainMetadataAction>;
@@ -48,7 +51,6 @@ interface Accumulator {
   protocol: ProtocolAction | undefined;
   metadata: MetadataAction | undefined;
   files: Map<string, AddAction>;
-  tombstones: Map<string, RemoveAction>;
   txns: Map<string, TxnAction>;
   domains: Map<string, DomainMetadataAction>;
 }
@@ -59,13 +61,10 @@ function apply(acc: Accumulator, tableRoot: string, actions: readonly Action[]):
       case 'add': {
         const key = fileKey(tableRoot, action.add);
         acc.files.set(key, action.add);
-        acc.tombstones.delete(key);
         break;
       }
       case 'remove': {
-        const key = fileKey(tableRoot, action.remove);
-        acc.files.delete(key);
-        acc.tombstones.set(key, action.remove);
+        acc.files.delete(fileKey(tableRoot, action.remove));
         break;
       }
       case 'protocol':
@@ -113,7 +112,6 @@ function finish(acc: Accumulator, table: string, version: number): TableState {
     metadata: acc.metadata,
     schema: schema.data,
     files: acc.files,
-    tombstones: acc.tombstones,
     txns: acc.txns,
     domains: acc.domains,
   };
@@ -134,7 +132,6 @@ export function replayLog(
     protocol: undefined,
     metadata: undefined,
     files: new Map(),
-    tombstones: new Map(),
     txns: new Map(),
     domains: new Map(),
   };
@@ -161,7 +158,6 @@ export function advanceState(
     protocol: state.protocol,
     metadata: state.metadata,
     files: new Map(state.files),
-    tombstones: new Map(state.tombstones),
     txns: new Map(state.txns),
     domains: new Map(state.domains),
   };

@@ -23,7 +23,6 @@ describe('replayLog', () => {
     ]);
     expect(state.version).toBe(2);
     expect([...state.files.keys()].sort()).toEqual(['/lake/t/a', '/lake/t/c']);
-    expect([...state.tombstones.keys()]).toEqual(['/lake/t/b']);
     expect(Object.fromEntries([...state.txns].map(([k, v]) => [k, v.version]))).toEqual({
       'bronze-0': 20,
       'bronze-1': 5,
