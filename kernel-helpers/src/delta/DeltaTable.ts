@@ -54,6 +54,8 @@ import { carriedFromBase, tombstonesAfter } from './tombstones.js';
 
 export const ENGINE_INFO = 'rt-lakehouse/0.1.0';
 const DEFAULT_CHECKPOINT_INTERVAL = 10;
+/** A checkpoint that took this long (ms) limits how soon the next one starts. */
+const SLOW_CHECKPOINT_MS = 1_000;
 const MAX_COMMIT_ATTEMPTS = 10_000;
 const DEFAULT_TARGET_FILE_BYTES = 128 * 1024 * 1024;
 const HOUR_MS = 3_600_000;
@@ -208,6 +210,9 @@ export class DeltaTable {
   private recentSnapshot: Snapshot | undefined;
   private readonly commitListeners = new Set<(snapshot: Snapshot) => void>();
   private background: Promise<void> = Promise.resolve();
+  /** Whether a checkpoint started by a commit is being written, and how long the last one took. */
+  private checkpointRunning = false;
+  private lastCheckpoint = { endedAt: 0, tookMs: 0 };
   /** Top-level column names per data file URL (data files never change). */
   private readonly fileColumnsCache = new Map<string, Set<string>>();
   private readonly deletionVectorCache = new Map<string, number[]>();
@@ -1153,7 +1158,7 @@ export class DeltaTable {
       }
       for (const listener of this.commitListeners) listener(snapshot);
       // Checkpoints are written off the commit's path: the commit stands either way.
-      this.background = this.background.then(() => this.maybeCheckpoint(snapshot));
+      this.maybeCheckpoint(snapshot);
       return { version, snapshot, attempts: attempt };
     }
     throw new DeltaError(
@@ -1167,19 +1172,37 @@ export class DeltaTable {
     );
   }
 
-  private async maybeCheckpoint(snapshot: Snapshot): Promise<void> {
+  /**
+   * Starts writing a checkpoint of `snapshot` in the background when its version is a multiple
+   * of `delta.checkpointInterval` (10 by default), unless one is being written (its version is
+   * then passed over: the next multiple gets one) or the last one was slow (a second or more)
+   * and took more than a tenth of the time since it ended. A checkpoint costs what the table holds, live files and
+   * tombstones, while commits come at their own pace: so the work is at most ~10% of the time
+   * and never queues up, and readers replay a few more commits when checkpoints are large.
+   */
+  private maybeCheckpoint(snapshot: Snapshot): void {
     const interval = Number(snapshot.properties['delta.checkpointInterval'] ?? DEFAULT_CHECKPOINT_INTERVAL);
     if (!(interval > 0) || snapshot.version === 0 || snapshot.version % interval !== 0) return;
-    try {
-      await this.checkpoint(snapshot);
-    } catch (error) {
-      // A missing checkpoint slows readers down but loses nothing: the commit stands.
-      this.logger.warn('checkpoint failed', {
-        table: this.name,
-        version: snapshot.version,
-        error: (error as Error).message,
-      });
-    }
+    if (this.checkpointRunning) return;
+    const last = this.lastCheckpoint;
+    if (last.tookMs >= SLOW_CHECKPOINT_MS && Date.now() - last.endedAt < 9 * last.tookMs) return;
+    this.checkpointRunning = true;
+    this.background = this.background.then(async () => {
+      const started = Date.now();
+      try {
+        await this.checkpoint(snapshot);
+      } catch (error) {
+        // A missing checkpoint slows readers down but loses nothing: the commit stands.
+        this.logger.warn('checkpoint failed', {
+          table: this.name,
+          version: snapshot.version,
+          error: (error as Error).message,
+        });
+      } finally {
+        this.checkpointRunning = false;
+        this.lastCheckpoint = { endedAt: Date.now(), tookMs: Date.now() - started };
+      }
+    });
   }
 
   /** Writes a checkpoint of `snapshot` (latest by default) and points `_last_checkpoint` at it. */
