@@ -11,7 +11,7 @@ import {
   logFilesFromNames,
   selectLogSegment,
 } from './LogSegment.js';
-import { commitFileName, versionPrefix } from './logFileNames.js';
+import { checkpointFileName, commitFileName, versionPrefix } from './logFileNames.js';
 import { addActionsFromColumns, parseActionObject, parseCommitFile } from './parseActions.js';
 import { Snapshot } from './Snapshot.js';
 import { advanceState, type CommitActions, replayLog } from './TableState.js';
@@ -184,6 +184,19 @@ export class DeltaLog {
   async tombstoneSource(
     version: number,
   ): Promise<{ base: CheckpointRef | undefined; tail: CommitActions[] }> {
+    // Usually `_last_checkpoint` names a classic checkpoint at or before `version`: then no
+    // listing (a long-lived table's log folder holds many files; this runs every checkpoint).
+    const hint = await this.lastCheckpointHint();
+    if (hint !== undefined && hint <= version) {
+      const name = checkpointFileName(hint);
+      if ((await this.store.head(LOG_DIR + name)) !== undefined) {
+        const versions = Array.from({ length: version - hint }, (_, i) => hint + 1 + i);
+        return {
+          base: { version: hint, files: [name], kind: 'classic' },
+          tail: await this.readCommits(versions),
+        };
+      }
+    }
     const names = await this.listFromHint(version);
     const segment = selectLogSegment(this.table, logFilesFromNames(names), version);
     return {
