@@ -308,6 +308,9 @@ export class DeltaDuckDb {
         columnStats: stats,
       });
     }
+    // COPY writes a file even for no rows: it is nobody's data, so it goes.
+    for (const f of files)
+      if (f.rows === 0 && !/^[a-z][a-z0-9+.-]*:\/\//i.test(f.url)) await fs.rm(f.url, { force: true });
     return files.filter((f) => f.rows > 0);
   }
 

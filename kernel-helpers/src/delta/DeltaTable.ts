@@ -1027,23 +1027,17 @@ export class DeltaTable {
         this.name,
         snapshot?.version,
       );
-      const adds = await this.writeDataFiles(sql, connection, schema, partitionColumns, {
+      // The rows kept by copy-on-write go into the same files as the new ones (one COPY; the
+      // columns the new rows lack are NULL for them, as they would be alone).
+      const written = rewriteSql ? `(${sql}) UNION ALL BY NAME (${rewriteSql})` : sql;
+      const adds = await this.writeDataFiles(written, connection, schema, partitionColumns, {
         dataChange: true,
         layout,
         ...(options.targetFileBytes ? { targetFileBytes: options.targetFileBytes } : {}),
         numIndexedCols: Number(snapshot?.properties['delta.dataSkippingNumIndexedCols'] ?? 32),
-        sourceColumns: new Set(sourceFields.map((f) => f.name.toLowerCase())),
+        sourceColumns: new Set((rewriteSql ? schema.fields : sourceFields).map((f) => f.name.toLowerCase())),
         sourceIsStable: staged.fields !== undefined,
       });
-      if (rewriteSql) {
-        adds.push(
-          ...(await this.writeDataFiles(rewriteSql, connection, schema, partitionColumns, {
-            dataChange: true,
-            layout,
-            sourceColumns: new Set(schema.fields.map((f) => f.name.toLowerCase())),
-          })),
-        );
-      }
       const actions: Action[] = [];
       if (protocol) actions.push({ kind: 'protocol', protocol });
       if (metadata) actions.push({ kind: 'metaData', metaData: metadata });

@@ -440,7 +440,8 @@ describe('tables written by rt-lakehouse read identically in delta-rs', () => {
 
     expect(v10.version).toBe(10);
     expect(optimized).toMatchObject({ version: 12, filesAdded: 1 });
-    expect(optimized.filesRemoved).toBeGreaterThan(5);
+    // v7 wrote its kept and new rows as one file: v7 to v11 are five small files.
+    expect(optimized.filesRemoved).toBe(5);
     const logNames = await fs.readdir(path.join(dir, '_delta_log'));
     expect(logNames).toEqual(
       expect.arrayContaining([

@@ -85,9 +85,20 @@ describe('DeltaTable', () => {
       { mode: 'overwrite', replaceWhere: where.ge('window_start', from) },
     );
     expect(res.removedFiles).toBe(1);
+    // The kept rows and the new ones are written together, in window order.
+    expect(res.addedFiles).toBe(1);
     const rows = await t.readRows({ orderBy: 'window_start' });
     expect(rows).toHaveLength(20);
     expect(rows.map((r) => Number(r['n']))).toEqual([...Array(15).fill(1), ...Array(5).fill(2)]);
+    // Replacing every row of the one file keeps none: no file of kept rows, even an empty one.
+    await t.write(
+      { sql: `SELECT ${minute(0)} + INTERVAL (range) MINUTE AS window_start, 3::BIGINT AS n FROM range(20)` },
+      { mode: 'overwrite', replaceWhere: where.ge('window_start', new Date('2024-01-01T00:00:00Z')) },
+    );
+    const parquet = (await fs.readdir(t.store.root)).filter((f) => f.endsWith('.parquet'));
+    expect(parquet).toHaveLength(3);
+    expect((await t.latest()).files()).toHaveLength(1);
+    expect((await t.readRows()).map((r) => Number(r['n']))).toEqual(Array(20).fill(3));
     // New rows outside the predicate are refused.
     await expect(
       t.write(
@@ -95,7 +106,7 @@ describe('DeltaTable', () => {
         { mode: 'overwrite', replaceWhere: where.ge('window_start', from) },
       ),
     ).rejects.toThrow(/1 written rows do not match the replaceWhere predicate/);
-    expect((await t.latest()).version).toBe(1);
+    expect((await t.latest()).version).toBe(2);
   });
 
   it('evolves the schema with mergeSchema and refuses unknown columns without it', async () => {
