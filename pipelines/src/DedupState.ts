@@ -62,7 +62,11 @@ export class DedupState {
     if ((key + 1) * this.bucketMs <= this.watermark || this.has(eventId)) return;
     let ids = this.buckets.get(key);
     if (!ids) {
-      ids = new EventIdSet();
+      // Sized for a quarter more ids than the fullest bucket: at a steady rate a bucket never grows,
+      // and growing one of millions of ids would stall the pipeline (see EventIdSet).
+      let expected = 0;
+      for (const b of this.buckets.values()) expected = Math.max(expected, b.size);
+      ids = new EventIdSet(Math.ceil(expected * 1.25));
       this.buckets.set(key, ids);
       this.evict();
     }
