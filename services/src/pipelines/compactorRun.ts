@@ -1,7 +1,10 @@
 // The compactor's work, loaded by compactorMain.ts once the process runs at the lowest CPU
 // priority: reads its arguments, opens the lakehouse and runs startTableMaintenance's rounds.
 import { parseArgs } from 'node:util';
-import { Lakehouse } from '@rt-lakehouse/kernel-helpers';
+// The engine entry alone, not the package's: the AI, Kafka and notebook modules would more
+// than double this process's start-up (~1.3 CPU-s against ~0.5), which shares the cores with
+// the pipelines.
+import { Lakehouse } from '@rt-lakehouse/kernel-helpers/engine';
 import { z } from 'zod';
 import { createJsonLogger } from '../jsonLogger.js';
 import { startTableMaintenance } from './tableMaintenance.js';
