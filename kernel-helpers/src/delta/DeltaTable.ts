@@ -929,8 +929,7 @@ export class DeltaTable {
    * mismatches and CommitConflictError when a concurrent commit conflicts logically.
    */
   async write(source: WriteSource, options: WriteOptions = {}): Promise<CommitResult> {
-    const ownConnection = 'sql' in source && source.connection ? undefined : await this.duck.connect();
-    const connection = ('sql' in source ? source.connection : undefined) ?? ownConnection!;
+    let ownConnection: DuckDBConnection | undefined;
     try {
       const snapshot = (await this.exists()) ? await this.latest() : undefined;
       if (snapshot) assertWritable(this.name, snapshot.version, snapshot.protocol, snapshot.metadata);
@@ -969,6 +968,9 @@ export class DeltaTable {
         );
         return { ...result, addedFiles: 0, removedFiles: 0, rowsWritten: 0 };
       }
+      // A connection only for writes that read or stage rows (an empty append needs none).
+      ownConnection = 'sql' in source && source.connection ? undefined : await this.duck.connect();
+      const connection = ('sql' in source ? source.connection : undefined) ?? ownConnection!;
       const staged = await this.sourceSql(source, snapshot?.schema, connection, options);
       const { sql } = staged;
       const sourceFields = await this.sourceFields(staged, connection);
