@@ -160,11 +160,10 @@ export class DeltaDuckDb {
 
   /**
    * Writes `actions` as a classic checkpoint parquet file and returns its bytes and row count
-   * (actions written). With `carry`,
-   * the remove rows (tombstones) of an older parquet checkpoint are copied in as well, inside
-   * DuckDB: those removed after `cutoff` (epoch ms) whose path is not in `exclude` (the paths
-   * the commits since then add or remove). A long-lived table holds far more tombstones than
-   * live files, and none of them then passes through JavaScript.
+   * (actions written). With `carry`, the remove rows (tombstones) of an older parquet checkpoint
+   * are copied in as well, inside DuckDB: those removed after `cutoff` (epoch ms) whose path is
+   * not in `exclude` (the paths the commits since then add or remove). A long-lived table holds
+   * far more tombstones than live files, and none of them then passes through JavaScript.
    */
   async checkpointBytes(
     actions: readonly Action[],

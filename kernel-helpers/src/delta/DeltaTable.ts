@@ -1172,9 +1172,10 @@ export class DeltaTable {
    * Starts writing a checkpoint of `snapshot` in the background when its version is a multiple
    * of `delta.checkpointInterval` (10 by default), unless one is being written (its version is
    * then passed over: the next multiple gets one) or the last one was slow (a second or more)
-   * and took more than a tenth of the time since it ended. A checkpoint costs what the table holds, live files and
-   * tombstones, while commits come at their own pace: so the work is at most ~10% of the time
-   * and never queues up, and readers replay a few more commits when checkpoints are large.
+   * and took more than a tenth of the time since it ended. A checkpoint costs what the table
+   * holds, live files and tombstones, while commits come at their own pace: so the work is at
+   * most ~10% of the time and never queues up, and readers replay a few more commits when
+   * checkpoints are large.
    */
   private maybeCheckpoint(snapshot: Snapshot): void {
     const interval = Number(snapshot.properties['delta.checkpointInterval'] ?? DEFAULT_CHECKPOINT_INTERVAL);
