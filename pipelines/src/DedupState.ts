@@ -37,6 +37,13 @@ export class DedupState {
     return n;
   }
 
+  /** Slots of all buckets' id tables: what the state holds in memory, ~16 bytes each. */
+  get capacity(): number {
+    let n = 0;
+    for (const ids of this.buckets.values()) n += ids.capacity;
+    return n;
+  }
+
   private parse(eventId: string): void {
     if (eventId === this.parsedId) return;
     this.parsedId = eventId;
@@ -62,10 +69,13 @@ export class DedupState {
     if ((key + 1) * this.bucketMs <= this.watermark || this.has(eventId)) return;
     let ids = this.buckets.get(key);
     if (!ids) {
-      // Sized for a quarter more ids than the fullest bucket: at a steady rate a bucket never grows,
-      // and growing one of millions of ids would stall the pipeline (see EventIdSet).
-      let expected = 0;
-      for (const b of this.buckets.values()) expected = Math.max(expected, b.size);
+      // A bucket newer than all others is sized for a quarter more ids than the newest one
+      // holds: at a steady rate buckets never grow (growing one of millions of ids stalls the
+      // pipeline, see EventIdSet), and the size follows the rate down after a burst. A bucket
+      // for an older minute (late events) starts small.
+      let newest: number | undefined;
+      for (const k of this.buckets.keys()) if (newest === undefined || k > newest) newest = k;
+      const expected = newest !== undefined && key > newest ? this.buckets.get(newest)!.size : 0;
       ids = new EventIdSet(Math.ceil(expected * 1.25));
       this.buckets.set(key, ids);
       this.evict();

@@ -72,6 +72,11 @@ export class EventIdSet {
     return this.uuids + (this.others?.size ?? 0);
   }
 
+  /** Slots of the UUID table (16 bytes each, half of them usable before it grows). */
+  get capacity(): number {
+    return this.state.length;
+  }
+
   has(id: string): boolean {
     return uuidWords(id, this.words) ? this.hasUuid(this.words) : (this.others?.has(id) ?? false);
   }

@@ -56,6 +56,22 @@ describe('EventIdSet', () => {
 describe('DedupState', () => {
   const minute = 60_000;
 
+  it('sizes a new minute for the newest one’s ids, so that it does not grow; an older minute starts small', () => {
+    const dedup = new DedupState(10 * minute); // buckets of one minute
+    const base = 100 * minute;
+    for (let i = 0; i < 10_000; i++) dedup.add(randomUUID(), base + i, 0);
+    const one = dedup.capacity;
+    expect(one).toBeGreaterThanOrEqual(20_000);
+    dedup.add(randomUUID(), base + minute, 0); // the next minute
+    const two = dedup.capacity;
+    expect(two - one).toBeGreaterThanOrEqual(25_000);
+    for (let i = 1; i < 12_000; i++) dedup.add(randomUUID(), base + minute + i, 0);
+    expect(dedup.capacity).toBe(two); // 12,000 ids without growing
+    dedup.add(randomUUID(), base - minute, 0); // a late event, a minute before the first
+    expect(dedup.capacity - two).toBeLessThanOrEqual(64);
+    expect(dedup.size).toBe(22_001);
+  });
+
   it('remembers ids within the window and forgets them once the watermark passes', () => {
     const dedup = new DedupState(10 * minute);
     const id = randomUUID();
