@@ -273,7 +273,8 @@ export class DeltaDuckDb {
   /**
    * Runs `COPY (selectSql) TO folderUrl` as parquet files named part-<uuid>.parquet, split at
    * `maxFileBytes` (`rowGroupRows` rows per row group), and returns each written file with its
-   * statistics. Rows keep the order of `selectSql`.
+   * statistics. Rows keep the order of `selectSql`. DuckDB writes a file even for no rows: it
+   * is returned too (rows 0), for the caller to delete.
    */
   async copyToParquet(
     selectSql: string,
@@ -307,10 +308,7 @@ export class DeltaDuckDb {
         columnStats: stats,
       });
     }
-    // COPY writes a file even for no rows: it is nobody's data, so it goes.
-    for (const f of files)
-      if (f.rows === 0 && !/^[a-z][a-z0-9+.-]*:\/\//i.test(f.url)) await fs.rm(f.url, { force: true });
-    return files.filter((f) => f.rows > 0);
+    return files;
   }
 
   close(): void {

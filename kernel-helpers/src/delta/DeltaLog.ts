@@ -76,10 +76,14 @@ export class DeltaLog {
 
   /**
    * The log listing a snapshot needs: from the hinted checkpoint on when it is at or before the
-   * version read (the latest when undefined) and is listed; otherwise the whole log.
+   * version read (the latest when undefined) and is listed; otherwise the whole log. `known`
+   * passes a hint the caller has already read.
    */
-  private async listFromHint(version: number | undefined): Promise<string[]> {
-    const hint = await this.lastCheckpointHint();
+  private async listFromHint(
+    version: number | undefined,
+    known?: { hint: number | undefined },
+  ): Promise<string[]> {
+    const hint = known ? known.hint : await this.lastCheckpointHint();
     if (hint !== undefined && (version === undefined || hint <= version)) {
       const names = await this.listLogNames(versionPrefix(hint));
       if (completeCheckpoints(logFilesFromNames(names)).some((c) => c.version === hint)) return names;
@@ -197,7 +201,7 @@ export class DeltaLog {
         };
       }
     }
-    const names = await this.listFromHint(version);
+    const names = await this.listFromHint(version, { hint });
     const segment = selectLogSegment(this.table, logFilesFromNames(names), version);
     return {
       base: segment.checkpoint,

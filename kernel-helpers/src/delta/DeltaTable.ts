@@ -901,6 +901,11 @@ export class DeltaTable {
             .replace(/^[/\\]+/, '')
             .split('\\')
             .join('/');
+          if (file.rows === 0) {
+            // COPY writes a file even for no rows: nobody's data, so it goes at once.
+            await this.store.delete(relative);
+            continue;
+          }
           adds.push({
             path: encodeDataFilePath(relative),
             partitionValues: g.values,
@@ -1490,6 +1495,7 @@ export class DeltaTable {
     const cutoff = now - retention * HOUR_MS;
     const keep = new Set<string>();
     for (const add of snapshot.state.files.values()) keep.add(resolveDataFilePath(this.store.root, add.path));
+    // Tombstones removed at or after the cutoff keep their files.
     for (const r of (await this.tombstones(snapshot, cutoff - 1)).removes)
       keep.add(resolveDataFilePath(this.store.root, r.path));
     const candidates: string[] = [];

@@ -4,8 +4,7 @@
 // from the log when needed, as the newest checkpoint's remove rows plus the commits after it.
 // Pure: works on actions already read.
 import type { AddAction, RemoveAction } from './actions.js';
-import type { CommitActions } from './TableState.js';
-import { fileKey } from './TableState.js';
+import { type CommitActions, fileKey } from './TableState.js';
 
 /** The tombstones of a version, split by where they come from. */
 export interface TombstonesAt {

@@ -4,9 +4,9 @@
 // not stall the stream (freshness) on a small machine. Started by startCompactorProcess:
 //   compactorMain.ts --dir <lakehouse> --tables a,b,c --every-ms 60000 [--first-in-ms 30000]
 // It stops after its round in progress on SIGTERM/SIGINT or when its parent goes away.
-// This entry only lowers the priority, then loads the compactor (compactorRun.ts): loading the
-// library (and, from source, transpiling it) takes over a CPU second that must not compete with
-// the pipelines either.
+// This entry only lowers the priority, then loads the compactor (compactorRun.ts): loading its
+// part of the library (and, from source, transpiling it) takes ~0.5 CPU-s that must not compete
+// with the pipelines either.
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
 

@@ -99,6 +99,14 @@ describe('DeltaTable', () => {
     expect(parquet).toHaveLength(3);
     expect((await t.latest()).files()).toHaveLength(1);
     expect((await t.readRows()).map((r) => Number(r['n']))).toEqual(Array(20).fill(3));
+    // An overwrite with no rows empties the table; DuckDB's empty file is not left behind.
+    const emptied = await t.write(
+      { sql: `SELECT ${minute(0)} AS window_start, 1::BIGINT AS n WHERE false` },
+      { mode: 'overwrite' },
+    );
+    expect(emptied).toMatchObject({ addedFiles: 0, removedFiles: 1, rowsWritten: 0 });
+    expect((await fs.readdir(t.store.root)).filter((f) => f.endsWith('.parquet'))).toHaveLength(3);
+    expect(await t.readRows()).toEqual([]);
     // New rows outside the predicate are refused.
     await expect(
       t.write(
@@ -106,7 +114,7 @@ describe('DeltaTable', () => {
         { mode: 'overwrite', replaceWhere: where.ge('window_start', from) },
       ),
     ).rejects.toThrow(/1 written rows do not match the replaceWhere predicate/);
-    expect((await t.latest()).version).toBe(2);
+    expect((await t.latest()).version).toBe(3);
   });
 
   it('evolves the schema with mergeSchema and refuses unknown columns without it', async () => {
