@@ -9,7 +9,7 @@ import {
   type StreamSource,
   type Trigger,
 } from '@rt-lakehouse/kernel-helpers';
-import { BRONZE_EVENTS_SCHEMA, TABLES } from './tableSchemas.js';
+import { BRONZE_EVENTS_SCHEMA, MEDALLION_RETENTION_PROPERTIES, TABLES } from './tableSchemas.js';
 
 export interface BronzePipelineOptions {
   /** The Kafka topic (ignored when `source` is given). */
@@ -44,7 +44,7 @@ export function bronzePipeline(options: BronzePipelineOptions = {}): PipelineDef
       });
     },
     positionOf: (r) => ({ key: partitionKey(r.topic, r.partition), position: Number(r.offset) }),
-    sinks: [{ table, schema: BRONZE_EVENTS_SCHEMA }],
+    sinks: [{ table, schema: BRONZE_EVENTS_SCHEMA, properties: MEDALLION_RETENTION_PROPERTIES }],
     trigger: options.trigger ?? { kind: 'continuous', maxBatchRecords: 100_000, maxWaitMs: 100 },
     async transform(batch) {
       const n = batch.records.length;

@@ -26,7 +26,7 @@ import {
 } from '@rt-lakehouse/kernel-helpers';
 import { DEFAULT_TOPIC } from './bronzePipeline.js';
 import { readRows, splitChanges } from './readChangedRows.js';
-import { GOLD_KPIS_SCHEMA, TABLES } from './tableSchemas.js';
+import { GOLD_KPIS_SCHEMA, MEDALLION_RETENTION_PROPERTIES, TABLES } from './tableSchemas.js';
 
 export interface GoldPipelineOptions {
   silverTable?: string;
@@ -178,7 +178,7 @@ export function goldPipeline(options: GoldPipelineOptions = {}): PipelineDefinit
     description: `KPIs per ${windowMs / 1000}s window of ${silver} into ${gold} (lateness ${latenessMs / 60_000} min)`,
     source: async (env) => new DeltaStreamSource(await env.lakehouse.table(silver), silver),
     positionOf: (change) => ({ key: silver, position: change.version }),
-    sinks: [{ table: gold, schema: GOLD_KPIS_SCHEMA }],
+    sinks: [{ table: gold, schema: GOLD_KPIS_SCHEMA, properties: MEDALLION_RETENTION_PROPERTIES }],
     trigger: options.trigger ?? { kind: 'continuous', maxBatchRecords: 500_000, maxWaitMs: 250 },
     watermark: { column: 'window_end', delayMs: latenessMs },
     // State = per-partition event-time maxima and the open windows' aggregates, rebuilt from

@@ -13,6 +13,7 @@ import {
 import { DedupState } from './DedupState.js';
 import { orderedIndexes, readRows, splitChanges } from './readChangedRows.js';
 import {
+  MEDALLION_RETENTION_PROPERTIES,
   QUARANTINE_EVENTS_SCHEMA,
   SILVER_EVENTS_PARTITION_BY,
   SILVER_EVENTS_PROPERTIES,
@@ -42,7 +43,7 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
     positionOf: (change) => ({ key: bronze, position: change.version }),
     // Quarantine first: Silver is the dedup state, so it must never be ahead of its decisions.
     sinks: [
-      { table: quarantine, schema: QUARANTINE_EVENTS_SCHEMA },
+      { table: quarantine, schema: QUARANTINE_EVENTS_SCHEMA, properties: MEDALLION_RETENTION_PROPERTIES },
       {
         table: silver,
         schema: SILVER_EVENTS_SCHEMA,

@@ -45,7 +45,20 @@ export const SILVER_EVENTS_SCHEMA = struct(
  */
 export const SILVER_EVENTS_PARTITION_BY: readonly string[] = ['event_type'];
 
+/**
+ * How far back the medallion tables keep old versions: a day of log (time travel) and of removed
+ * files (VACUUM), both cleaned up by the compactor (docs/streaming.md, Long-running tables). The
+ * pipelines commit several times a second whatever the event rate and compaction removes
+ * hundreds of files a minute: Delta's defaults (30 days of log, 7 of files) would keep tens of
+ * millions of small files on a laptop.
+ */
+export const MEDALLION_RETENTION_PROPERTIES: Readonly<Record<string, string>> = {
+  'delta.logRetentionDuration': 'interval 1 day',
+  'delta.deletedFileRetentionDuration': 'interval 1 day',
+};
+
 export const SILVER_EVENTS_PROPERTIES: Readonly<Record<string, string>> = {
+  ...MEDALLION_RETENTION_PROPERTIES,
   'rtlakehouse.sortBy': 'ts',
   'rtlakehouse.parquet.rowGroupRows': '16384',
 };

@@ -28,12 +28,15 @@ import { comparable, compare, parseFileStats } from './dataSkipping.js';
 import { decodeDeletionVector, deletionVectorFromFile, deletionVectorSource } from './deletionVectors.js';
 import { deltaTypeFromDuckDb } from './deltaTypeFromDuckDb.js';
 import { buildFileStats, mergeFileStats } from './fileStats.js';
+import { logFilesFromNames } from './LogSegment.js';
+import { logCutCandidates, logFilesBefore } from './logCleanup.js';
 import { checkpointFileName, commitFileName } from './logFileNames.js';
 import { concatParquetFiles, type ParquetFooterInfo, readParquetFooter } from './parquetConcat.js';
 import { serializeActions } from './parseActions.js';
 import { partitionPathSegment, partitionValueFormatSql } from './partitionValues.js';
 import { type Predicate, predicateToSql } from './predicate.js';
 import { type RecentAppend, RecentAppends } from './RecentAppends.js';
+import { deletedFileRetentionHours, logRetentionHours } from './retention.js';
 import { type DataFile, Snapshot } from './Snapshot.js';
 import { buildScanSql, type ScanGroup } from './scanSql.js';
 import {
@@ -59,6 +62,8 @@ const SLOW_CHECKPOINT_MS = 1_000;
 const MAX_COMMIT_ATTEMPTS = 10_000;
 const DEFAULT_TARGET_FILE_BYTES = 128 * 1024 * 1024;
 const HOUR_MS = 3_600_000;
+/** File lookups and deletes in flight at once during a log cleanup or VACUUM. */
+const DELETE_BATCH = 64;
 
 /** Where the rows of a write come from. */
 export type WriteSource =
@@ -155,10 +160,28 @@ interface JoinableFile {
   footer: ParquetFooterInfo;
 }
 
+export interface LogCleanupOptions {
+  /** Log files older than this go (default: the table's `delta.logRetentionDuration`, 30 days). */
+  retentionHours?: number;
+  /** The oldest version a reader still needs (e.g. a stream's next version): never cut above it. */
+  keepFrom?: number;
+  dryRun?: boolean;
+  /** The current time in ms (tests). */
+  now?: number;
+}
+
+export interface LogCleanupResult {
+  dryRun: boolean;
+  /** The oldest version left (a checkpoint's), or undefined when nothing had expired. */
+  cutAt: number | undefined;
+  /** Log files deleted (or, in a dry run, to delete). */
+  filesDeleted: number;
+}
+
 export interface VacuumOptions {
   /** Files removed from the table longer ago than this are deleted (default: the table's, 168 h). */
   retentionHours?: number;
-  /** Refuse a retention shorter than 168 hours unless false. */
+  /** Refuse a retention shorter than the table's (`delta.deletedFileRetentionDuration`) unless false. */
   enforceRetentionDuration?: boolean;
   dryRun?: boolean;
   /** The current time in ms (tests). */
@@ -183,17 +206,6 @@ export interface DeltaTableOptions {
    * session outside UTC need that zone here (an IANA name such as America/Los_Angeles).
    */
   partitionTimeZone?: string;
-}
-
-function durationHours(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const m = /^\s*interval\s+(\d+)\s+(second|minute|hour|day|week)s?\s*$/i.exec(value);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = m[2]!.toLowerCase();
-  return (
-    n * ({ second: 1 / 3600, minute: 1 / 60, hour: 1, day: 24, week: 168 } as Record<string, number>)[unit]!
-  );
 }
 
 let stageCounter = 0;
@@ -1210,7 +1222,7 @@ export class DeltaTable {
   /** Writes a checkpoint of `snapshot` (latest by default) and points `_last_checkpoint` at it. */
   async checkpoint(snapshot?: Snapshot): Promise<void> {
     const snap = snapshot ?? (await this.latest());
-    const retention = durationHours(snap.properties['delta.deletedFileRetentionDuration']) ?? 168;
+    const retention = deletedFileRetentionHours(snap.properties);
     const cutoff = Date.now() - retention * HOUR_MS;
     const actions: Action[] = [
       { kind: 'protocol', protocol: snap.protocol },
@@ -1466,15 +1478,73 @@ export class DeltaTable {
   }
 
   /**
+   * Deletes the log files of versions older than the log retention (Delta's expired-log
+   * cleanup): the log is cut at the newest complete checkpoint whose preceding commit is older
+   * than the retention (`delta.logRetentionDuration`, 30 days by default) and at most
+   * `keepFrom`; every file of an older version goes, so time travel reaches back to that
+   * checkpoint's version and no further. Data files are left to VACUUM. Reads the whole log
+   * listing, so it is a maintenance job, not something to run per commit.
+   */
+  async cleanupLog(options: LogCleanupOptions = {}): Promise<LogCleanupResult> {
+    const snapshot = await this.log.snapshot();
+    assertWritable(this.name, snapshot.version, snapshot.protocol, snapshot.metadata);
+    const retention = options.retentionHours ?? logRetentionHours(snapshot.properties);
+    if (!(retention >= 0)) {
+      throw new DeltaError(
+        'DELTA_INVALID_RETENTION',
+        this.name,
+        snapshot.version,
+        'retention must not be negative',
+      );
+    }
+    const cutoff = (options.now ?? Date.now()) - retention * HOUR_MS;
+    const files = logFilesFromNames(await this.log.listLogNames());
+    const candidates = logCutCandidates(
+      files,
+      Math.min(snapshot.version, options.keepFrom ?? snapshot.version),
+    );
+    // Whether the log may be cut at checkpoint `c`: the commit before it is expired (the files
+    // of older versions are older still). Commit times grow with versions: search by halves.
+    const expiredBefore = async (c: number) => {
+      const meta = await this.store.head(LOG_DIR + commitFileName(c - 1));
+      return meta !== undefined && meta.lastModified <= cutoff;
+    };
+    let cut: number | undefined;
+    let lo = 0;
+    let hi = candidates.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (await expiredBefore(candidates[mid]!)) {
+        cut = candidates[mid]!;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (cut === undefined) return { dryRun: options.dryRun ?? false, cutAt: undefined, filesDeleted: 0 };
+    const doomed = logFilesBefore(files, cut);
+    if (!options.dryRun) {
+      for (let i = 0; i < doomed.length; i += DELETE_BATCH) {
+        await Promise.all(doomed.slice(i, i + DELETE_BATCH).map((f) => this.store.delete(LOG_DIR + f.name)));
+      }
+      this.logger.info('expired log files deleted', {
+        table: this.name,
+        files: doomed.length,
+        oldestVersion: cut,
+      });
+    }
+    return { dryRun: options.dryRun ?? false, cutAt: cut, filesDeleted: doomed.length };
+  }
+
+  /**
    * Deletes files under the table root that no version inside the retention period needs:
    * not live in the latest snapshot, not removed within the retention period, and older
-   * than it. Live files are never deleted. Throws DeltaError for a retention under 168 h
-   * unless `enforceRetentionDuration` is false.
+   * than it. Live files are never deleted. Throws DeltaError for a retention shorter than the
+   * table's own (`delta.deletedFileRetentionDuration`, 168 h by default) unless
+   * `enforceRetentionDuration` is false.
    */
   async vacuum(options: VacuumOptions = {}): Promise<VacuumResult> {
     const snapshot = await this.log.snapshot();
     assertWritable(this.name, snapshot.version, snapshot.protocol, snapshot.metadata);
-    const tableRetention = durationHours(snapshot.properties['delta.deletedFileRetentionDuration']) ?? 168;
+    const tableRetention = deletedFileRetentionHours(snapshot.properties);
     const retention = options.retentionHours ?? tableRetention;
     if (retention < 0)
       throw new DeltaError(
@@ -1483,12 +1553,12 @@ export class DeltaTable {
         snapshot.version,
         'retention must not be negative',
       );
-    if (retention < 168 && options.enforceRetentionDuration !== false) {
+    if (retention < tableRetention && options.enforceRetentionDuration !== false) {
       throw new DeltaError(
         'DELTA_VACUUM_RETENTION_TOO_SHORT',
         this.name,
         snapshot.version,
-        `retention of ${retention} hours is under the safe minimum of 168 hours; readers of older versions could lose files (pass enforceRetentionDuration: false to override)`,
+        `retention of ${retention} hours is under the table's ${tableRetention} hours (delta.deletedFileRetentionDuration); readers of older versions could lose files (pass enforceRetentionDuration: false to override)`,
       );
     }
     const now = options.now ?? Date.now();
@@ -1499,11 +1569,17 @@ export class DeltaTable {
     for (const r of (await this.tombstones(snapshot, cutoff - 1)).removes)
       keep.add(resolveDataFilePath(this.store.root, r.path));
     const candidates: string[] = [];
-    for (const meta of await this.store.listWithMeta('')) {
-      if (meta.key.startsWith(LOG_DIR) || isHiddenPath(meta.key)) continue;
-      if (keep.has(resolveDataFilePath(this.store.root, encodeDataFilePath(meta.key)))) continue;
-      if (meta.lastModified >= cutoff) continue;
-      candidates.push(meta.key);
+    // Names first: the log (hundreds of thousands of files on a streaming table) and files the
+    // table needs are never looked at; the rest are looked up a batch at a time.
+    const unknown = (await this.store.list('', { recursive: true })).filter(
+      (key) =>
+        !key.startsWith(LOG_DIR) &&
+        !isHiddenPath(key) &&
+        !keep.has(resolveDataFilePath(this.store.root, encodeDataFilePath(key))),
+    );
+    for (let i = 0; i < unknown.length; i += DELETE_BATCH) {
+      const metas = await Promise.all(unknown.slice(i, i + DELETE_BATCH).map((key) => this.store.head(key)));
+      for (const meta of metas) if (meta && meta.lastModified < cutoff) candidates.push(meta.key);
     }
     if (!options.dryRun) {
       // Re-read the log: a file that became live meanwhile must survive.
@@ -1514,7 +1590,8 @@ export class DeltaTable {
       const deletable = candidates.filter(
         (k) => !live.has(resolveDataFilePath(this.store.root, encodeDataFilePath(k))),
       );
-      for (const key of deletable) await this.store.delete(key);
+      for (let i = 0; i < deletable.length; i += DELETE_BATCH)
+        await Promise.all(deletable.slice(i, i + DELETE_BATCH).map((key) => this.store.delete(key)));
       this.logger.info('vacuum deleted files', { table: this.name, files: deletable.length });
       return { dryRun: false, files: deletable };
     }

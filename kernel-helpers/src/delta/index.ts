@@ -1,4 +1,4 @@
-// The Delta Lake core: log replay, snapshots, writes, checkpoints, OPTIMIZE and VACUUM.
+// The Delta Lake core: log replay, snapshots, writes, checkpoints, OPTIMIZE, VACUUM and log cleanup.
 export type * from './actions.js';
 export { DeltaDuckDb } from './DeltaDuckDb.js';
 export { DeltaLog } from './DeltaLog.js';
@@ -8,6 +8,8 @@ export {
   DeltaTable,
   type DeltaTableOptions,
   type HistoryEntry,
+  type LogCleanupOptions,
+  type LogCleanupResult,
   type OptimizeOptions,
   type OptimizeResult,
   type VacuumOptions,
@@ -21,6 +23,7 @@ export { selectLogSegment } from './LogSegment.js';
 export { parseCommitFile, serializeActions } from './parseActions.js';
 export { type Literal, type Predicate, predicateToSql, where } from './predicate.js';
 export { type RecentAppend, RecentAppends } from './RecentAppends.js';
+export { deletedFileRetentionHours, logRetentionHours } from './retention.js';
 export { type DataFile, Snapshot } from './Snapshot.js';
 export { buildScanSql } from './scanSql.js';
 export * from './schema.js';

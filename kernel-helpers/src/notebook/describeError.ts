@@ -61,7 +61,7 @@ const HINTS: Readonly<Record<string, string>> = {
   DELTA_INVALID_TIMESTAMP:
     'Pass a Date, epoch milliseconds or an ISO-8601 string such as 2026-01-31T12:00:00Z.',
   DELTA_VACUUM_RETENTION_TOO_SHORT:
-    'Keep the 168-hour retention, or pass `{ retentionHours, enforceRetentionDuration: false }` when no reader needs older versions.',
+    "Keep the table's retention (`delta.deletedFileRetentionDuration`, 168 hours unless set), or pass `{ retentionHours, enforceRetentionDuration: false }` when no reader needs older versions.",
   DELTA_COMMIT_CONFLICT: 'Another writer changed the table at the same time: run the operation again.',
   DELTA_DATA_FILE_MISSING:
     'A data file the log needs is gone (deleted by hand, or VACUUM with a short retention): read an older version or restore the file.',

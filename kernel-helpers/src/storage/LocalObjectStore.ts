@@ -74,8 +74,13 @@ export class LocalObjectStore implements ObjectStore {
 
   async listWithMeta(prefix: string, options: { recursive?: boolean } = {}): Promise<ObjectMeta[]> {
     const keys = await this.list(prefix, options);
-    const metas = await Promise.all(keys.map((k) => this.head(k)));
-    return metas.filter((m): m is ObjectMeta => m !== undefined);
+    const metas: ObjectMeta[] = [];
+    // A batch of stats at a time: a folder can hold hundreds of thousands of files.
+    for (let i = 0; i < keys.length; i += 256) {
+      for (const m of await Promise.all(keys.slice(i, i + 256).map((k) => this.head(k))))
+        if (m !== undefined) metas.push(m);
+    }
+    return metas;
   }
 
   async get(key: string): Promise<Uint8Array> {

@@ -8,6 +8,8 @@ export interface CompactorProcessOptions {
   lakehouseDir: string;
   tables: readonly string[];
   everyMs: number;
+  /** Expired-log cleanup and VACUUM every this many ms (0: off; default 1 h); see startTableMaintenance. */
+  cleanupEveryMs?: number;
   logger: Logger;
   /** Wait before restarting a compactor that exited on its own (ms, default 5000). */
   restartDelayMs?: number;
@@ -52,6 +54,8 @@ export function startCompactorProcess(options: CompactorProcessOptions): Compact
         options.tables.join(','),
         '--every-ms',
         String(options.everyMs),
+        '--cleanup-every-ms',
+        String(options.cleanupEveryMs ?? 3_600_000),
         ...(firstRoundInMs === undefined ? [] : ['--first-in-ms', String(firstRoundInMs)]),
       ],
       { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },

@@ -1,5 +1,6 @@
 // The compactor's work, loaded by compactorMain.ts once the process runs at the lowest CPU
-// priority: reads its arguments, opens the lakehouse and runs startTableMaintenance's rounds.
+// priority: reads its arguments, opens the lakehouse and runs startTableMaintenance's rounds
+// (compaction, and now and then the cleanup of expired log files and VACUUM).
 import { parseArgs } from 'node:util';
 // The engine entry alone, not the package's: the AI, Kafka and notebook modules would more
 // than double this process's start-up (~1.3 CPU-s against ~0.5), which shares the cores with
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     dir: { type: 'string' },
     tables: { type: 'string' },
     'every-ms': { type: 'string' },
+    'cleanup-every-ms': { type: 'string' },
     'first-in-ms': { type: 'string' },
   },
 });
@@ -26,6 +28,7 @@ const args = z
       .min(1)
       .transform((s) => s.split(',')),
     'every-ms': z.coerce.number().int().positive(),
+    'cleanup-every-ms': z.coerce.number().int().min(0),
     'first-in-ms': z.coerce.number().int().min(0).optional(),
   })
   .safeParse(values);
@@ -41,6 +44,7 @@ const maintenance = startTableMaintenance({
   tables: args.data.tables,
   logger,
   everyMs: args.data['every-ms'],
+  cleanupEveryMs: args.data['cleanup-every-ms'],
   ...(args.data['first-in-ms'] === undefined ? {} : { firstRoundInMs: args.data['first-in-ms'] }),
 });
 let stopping = false;

@@ -22,6 +22,8 @@ export interface PipelineServiceDeps {
    * priority (compactorMain.ts), so that it uses only the cores the pipelines leave idle.
    */
   compactEveryMs?: number;
+  /** Expired-log cleanup and VACUUM every this many ms, in the same process (0: off; default 1 h). */
+  cleanupEveryMs?: number;
 }
 
 export interface PipelineService {
@@ -61,6 +63,7 @@ export function createPipelineService(deps: PipelineServiceDeps): PipelineServic
           tables,
           logger: deps.logger,
           everyMs: deps.compactEveryMs ?? 60_000,
+          cleanupEveryMs: deps.cleanupEveryMs ?? 3_600_000,
           // Started half-way to the first round, so that its start-up is not the pipelines'.
           startAfterMs: Math.floor((deps.compactEveryMs ?? 60_000) / 2),
         });

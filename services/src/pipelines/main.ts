@@ -37,6 +37,7 @@ const service = createPipelineService({
   registry,
   definitions: definitions as never,
   compactEveryMs: config.COMPACT_EVERY_MS,
+  cleanupEveryMs: config.CLEANUP_EVERY_MS,
   ...(kafka ? { kafka } : {}),
 });
 let server: StatusServer | undefined;

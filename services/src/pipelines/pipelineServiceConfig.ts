@@ -55,6 +55,12 @@ export const pipelineServiceEnvSchema = z.object({
     .min(0)
     .default(60_000)
     .describe('Small-file compaction period (0: off)'),
+  CLEANUP_EVERY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(3_600_000)
+    .describe('Period of the cleanup of expired log files and VACUUM, run by the compactor (0: off)'),
 });
 
 export type PipelineServiceConfig = z.infer<typeof pipelineServiceEnvSchema>;

@@ -49,6 +49,7 @@ const service = createPipelineService({
   registry,
   definitions: definitions as never,
   compactEveryMs: config.COMPACT_EVERY_MS,
+  cleanupEveryMs: config.CLEANUP_EVERY_MS,
 });
 
 /** Silver has read Bronze's last version and Gold Silver's (the txn watermarks of their commits). */

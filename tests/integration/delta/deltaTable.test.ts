@@ -279,7 +279,7 @@ describe('DeltaTable', () => {
     const stray = path.join(t.store.root, 'part-orphan.parquet');
     await fs.writeFile(stray, 'not referenced');
     await expect(t.vacuum({ retentionHours: 1 })).rejects.toThrow(
-      /retention of 1 hours is under the safe minimum of 168 hours/,
+      /retention of 1 hours is under the table's 168 hours \(delta.deletedFileRetentionDuration\)/,
     );
     // Within the default retention nothing goes: the removed file still serves version 0.
     expect((await t.vacuum({ dryRun: true })).files).toEqual([]);

@@ -108,6 +108,8 @@ describe('the compactor process', () => {
     expect(args.slice(args.indexOf('--every-ms'))).toEqual([
       '--every-ms',
       '3000',
+      '--cleanup-every-ms',
+      '3600000',
       '--first-in-ms',
       '2000',
       '',

@@ -1,5 +1,6 @@
 // When compaction rounds happen: the first after firstRoundInMs (default everyMs), then every
-// everyMs; none after stop. The lakehouse here only counts the rounds' table lookups.
+// everyMs; none after stop; a cleanup with the first round and then every cleanupEveryMs. The
+// lakehouse here only counts the table lookups (one per table for a round, one for a cleanup).
 import type { Lakehouse } from '@rt-lakehouse/kernel-helpers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTableMaintenance } from '../../../services/src/pipelines/tableMaintenance.js';
@@ -34,6 +35,7 @@ describe('startTableMaintenance', () => {
       logger,
       everyMs: 1_000,
       firstRoundInMs: 300,
+      cleanupEveryMs: 0,
     });
     await vi.advanceTimersByTimeAsync(299);
     expect(rounds).toEqual([]);
@@ -48,11 +50,25 @@ describe('startTableMaintenance', () => {
 
   it('runs the first round after everyMs by default', async () => {
     const { lakehouse, rounds } = countingLakehouse();
-    const m = startTableMaintenance({ lakehouse, tables: ['t'], logger, everyMs: 1_000 });
+    const m = startTableMaintenance({ lakehouse, tables: ['t'], logger, everyMs: 1_000, cleanupEveryMs: 0 });
     await vi.advanceTimersByTimeAsync(999);
     expect(rounds).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect(rounds).toEqual([1_000]);
+    await m.stop();
+  });
+
+  it('cleans up with the first round, then with the first round cleanupEveryMs after the last', async () => {
+    const { lakehouse, rounds } = countingLakehouse();
+    const m = startTableMaintenance({
+      lakehouse,
+      tables: ['t'],
+      logger,
+      everyMs: 1_000,
+      cleanupEveryMs: 2_500,
+    });
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(rounds).toEqual([1_000, 1_000, 2_000, 3_000, 4_000, 4_000]);
     await m.stop();
   });
 });
