@@ -49,7 +49,7 @@ export function bronzePipeline(options: BronzePipelineOptions = {}): PipelineDef
     async transform(batch) {
       const n = batch.records.length;
       const key = new Array<string | null>(n);
-      const value = new Array<string | null>(n);
+      const value = new Array<Buffer | null>(n);
       const topicColumn = new Array<string>(n);
       const partition = new Array<number>(n);
       const offset = new Array<bigint>(n);
@@ -61,7 +61,8 @@ export function bronzePipeline(options: BronzePipelineOptions = {}): PipelineDef
         if (r.timestamp < min) min = r.timestamp;
         if (r.timestamp > max) max = r.timestamp;
         key[i] = r.key === null ? null : r.key.toString('utf8');
-        value[i] = r.value === null ? null : r.value.toString('utf8');
+        // The bytes as they came: staged without becoming a string (Silver decodes them).
+        value[i] = r.value;
         topicColumn[i] = r.topic;
         partition[i] = r.partition;
         offset[i] = r.offset;

@@ -1,6 +1,7 @@
 // Silver: Bronze rows parsed and validated with the event schema, coerced and normalised, and
 // deduplicated on event_id within a 10-minute event-time watermark. Every record Bronze holds
 // ends up in exactly one of silver_events or quarantine_events (with its reason).
+import { Buffer } from 'node:buffer';
 import {
   type DeltaChange,
   DeltaStreamSource,
@@ -94,7 +95,8 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
       let lateBeyondDedup = 0;
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;
-      const handle = (v: number, value: string | null, partition: number, offset: bigint) => {
+      const handle = (v: number, raw: string | Uint8Array | null, partition: number, offset: bigint) => {
+        const value = raw === null || typeof raw === 'string' ? raw : textOf(raw);
         rowsIn++;
         const toQuarantine = !ctx.isWritten(quarantine, bronze, v);
         const toSilver = !ctx.isWritten(silver, bronze, v);
@@ -131,7 +133,8 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
         const change = inMemory[m];
         if (change && change.version < fileVersion) {
           const { columns } = change.append;
-          const value = columns['value'] as readonly (string | null)[];
+          // Bronze's own appends hold the Kafka bytes; other writers' may hold text.
+          const value = columns['value'] as readonly (string | Uint8Array | null)[];
           const partition = columns['kafka_partition'] as readonly number[];
           const offset = columns['kafka_offset'] as readonly bigint[];
           for (const i of orderedIndexes(change.append, ['kafka_partition', 'kafka_offset']))
@@ -158,6 +161,13 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
   });
 }
 
+/** The text of a value Bronze holds as bytes (as Buffer#toString decodes them). */
+function textOf(bytes: Uint8Array): string {
+  return (
+    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  ).toString('utf8');
+}
+
 /** Silver rows held column by column, in the order of SILVER_EVENTS_SCHEMA. */
 class SilverColumns {
   readonly columns: Record<string, unknown[]> = Object.fromEntries(
@@ -177,7 +187,7 @@ class SilverColumns {
     c['quantity']!.push(event.quantity);
     c['discount']!.push(event.discount);
     c['currency']!.push(event.currency);
-    c['ts']!.push(event.ts);
+    c['ts']!.push(event.ts.getTime());
     c['ua']!.push(event.ua);
     c['country']!.push(event.country);
     c['device_type']!.push(event.device_type);

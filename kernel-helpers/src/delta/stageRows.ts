@@ -25,7 +25,7 @@ import {
 import duckdb from '@duckdb/node-bindings';
 import { LakehouseError } from '../errors.js';
 import { type DataType, duckdbTypeOf, quoteIdent, type StructType } from './schema.js';
-import { vectorFillFor } from './vectorFill.js';
+import { utf8Text, vectorFillFor } from './vectorFill.js';
 
 const CHUNK_ROWS = 2048;
 
@@ -67,7 +67,13 @@ function stagedColumn(type: DataType): StagedColumn {
   switch (type) {
     case 'string':
       return plain(VARCHAR, (v) =>
-        typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v),
+        typeof v === 'string'
+          ? v
+          : v instanceof Uint8Array
+            ? utf8Text(v)
+            : typeof v === 'object'
+              ? JSON.stringify(v)
+              : String(v),
       );
     case 'long':
       return plain(BIGINT, (v) => BigInt(v as number | bigint | string));

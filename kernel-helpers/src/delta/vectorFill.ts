@@ -4,11 +4,14 @@
 // keeps a per-item cache and crosses into native code once per string; here the fixed-width
 // values are laid out in one typed array and copied in with one call, strings of up to 12 ASCII
 // characters are written inline (DuckDB's string_t keeps those in the vector itself), and a long
-// string that repeats within the chunk is stored once and its slot copied.
+// string that repeats within the chunk is stored once and its slot copied. Bytes (a Buffer or
+// Uint8Array) in a string column stand for their UTF-8 text and are copied in as they are: a
+// Kafka value goes to Bronze without ever becoming a JavaScript string.
 //
 // A filler returns false when it meets a value its fast path does not take (a Date string, a
 // number in a string column, ...); the caller then converts that column chunk the generic way,
 // which also names the row and column of a value that does not fit.
+import { Buffer, isUtf8 } from 'node:buffer';
 import duckdb from '@duckdb/node-bindings';
 import type { DataType } from './schema.js';
 
@@ -115,6 +118,11 @@ function fillBoolean(vector: duckdb.Vector, values: readonly unknown[], start: n
   return true;
 }
 
+/** The text of UTF-8 `bytes`, as Buffer#toString gives it (U+FFFD for invalid sequences). */
+export function utf8Text(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
 /** Writes `s` into slot i when it is at most 12 ASCII characters; false otherwise. */
 function writeInline(slots: Uint8Array, words: Int32Array, i: number, s: string): boolean {
   const length = s.length;
@@ -142,16 +150,26 @@ function stringFill(): VectorFill {
   return (vector, values, start, n) => {
     for (let i = 0; i < n; i++) {
       const v = values[start + i];
-      if (typeof v !== 'string' && v !== null && v !== undefined) return false;
+      if (typeof v !== 'string' && v !== null && v !== undefined && !(v instanceof Uint8Array)) return false;
     }
     const slots = new Uint8Array(n * SLOT_BYTES);
     const words = new Int32Array(slots.buffer);
     const long: number[] = [];
+    const bytes: number[] = [];
     for (let i = 0; i < n; i++) {
       const v = values[start + i];
-      if (typeof v === 'string' && !writeInline(slots, words, i, v)) long.push(i);
+      if (typeof v === 'string') {
+        if (!writeInline(slots, words, i, v)) long.push(i);
+      } else if (v instanceof Uint8Array) bytes.push(i);
     }
     copyIn(vector, slots);
+    for (const i of bytes) {
+      // DuckDB would store invalid UTF-8 as NULL: such bytes are decoded as Buffer#toString
+      // decodes them (U+FFFD for each bad sequence).
+      const v = values[start + i] as Uint8Array;
+      if (isUtf8(v)) duckdb.vector_assign_string_element_len(vector, i, v);
+      else duckdb.vector_assign_string_element(vector, i, utf8Text(v));
+    }
     const lookUp = lookups < 256 || hits * 4 >= lookups;
     const first = lookUp ? new Map<string, number>() : undefined;
     const repeats: number[] = [];

@@ -9,7 +9,8 @@ import type { ResumePositions, StreamSource } from './StreamSource.js';
 /** A record pushed into a memory source. */
 export interface MemoryMessage {
   key: string | null;
-  value: string | null;
+  /** Text (sent as UTF-8) or bytes as they are. */
+  value: string | Uint8Array | null;
   /** Epoch ms; now when omitted. */
   timestamp?: number;
 }

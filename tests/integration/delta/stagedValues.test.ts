@@ -1,7 +1,8 @@
 // Values written through DeltaTable.write come back exactly, for every type the staging fills in
 // bulk (vectorFill.ts) and for values it hands to the generic conversion: nulls at chunk
 // boundaries, inline and out-of-line strings, long strings repeated within and across chunks,
-// 64-bit integers beyond 2^53, timestamps from millis, bigint micros, Dates and ISO strings.
+// 64-bit integers beyond 2^53, timestamps from millis, bigint micros, Dates and ISO strings,
+// and bytes standing for their UTF-8 text.
 import path from 'node:path';
 import { DeltaTable, field, LakehouseError, struct } from '@rt-lakehouse/kernel-helpers';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +52,45 @@ describe('staged values', () => {
     const rows = await t.readRows({ orderBy: 'i' });
     expect(rows).toHaveLength(COUNT);
     for (let i = 0; i < COUNT; i++) expect(rows[i]).toEqual({ i, s: s[i] ?? null, agent: agent[i] });
+  });
+
+  it('takes bytes in a string column as their UTF-8 text, invalid sequences as Buffer#toString decodes them', async () => {
+    const t = await newTable();
+    await t.create({ schema: struct(field('i', 'integer'), field('s', 'string')) });
+    const invalid = Buffer.from([0x7b, 0xff, 0xfe, 0x41, 0xc3]); // '{', two bad bytes, 'A', a cut-off 'é'
+    const s = rowsOf(COUNT).map((i): Uint8Array | string | null => {
+      switch (i % 6) {
+        case 0:
+          return Buffer.from(`{"event_id":"${i}","ua":"${'Mozilla/5.0 '.repeat(i % 4)}"}`);
+        case 1:
+          return new Uint8Array(Buffer.from(`café ${i}`)); // a plain Uint8Array
+        case 2:
+          return Buffer.from('short'); // would fit inline as a string
+        case 3:
+          return i % 12 === 3 ? invalid : Buffer.alloc(0);
+        case 4:
+          return null;
+        default:
+          return `text ${i}`; // strings and bytes mixed in one column
+      }
+    });
+    await t.write({ columns: { i: rowsOf(COUNT), s }, rowCount: COUNT });
+    const rows = await t.readRows({ orderBy: 'i' });
+    expect(rows).toHaveLength(COUNT);
+    expect(rows[3]!['s']).toBe('{\uFFFD\uFFFDA\uFFFD');
+    for (let i = 0; i < COUNT; i++) {
+      const v = s[i]!;
+      const text = v === null || typeof v === 'string' ? v : Buffer.from(v).toString('utf8');
+      expect(rows[i]).toEqual({ i, s: text });
+    }
+    // The generic conversion (a chunk with a value the bulk path does not take) decodes the same.
+    const g = await newTable();
+    await g.create({ schema: struct(field('i', 'integer'), field('s', 'string')) });
+    await g.write({ columns: { i: [0, 1], s: [invalid, 42] }, rowCount: 2 });
+    expect(await g.readRows({ orderBy: 'i' })).toEqual([
+      { i: 0, s: '{\uFFFD\uFFFDA\uFFFD' },
+      { i: 1, s: '42' },
+    ]);
   });
 
   it('round-trips numbers of every width, booleans and 64-bit integers beyond 2^53', async () => {

@@ -65,8 +65,13 @@ describe('in-process hand-off between pipelines', () => {
       sourcePartitions: 3,
     });
     for (const r of runners) await r.start();
+    // Values that are not UTF-8 too: Bronze keeps the bytes, Silver reads their text.
+    const notUtf8 = (i: number) => ({ key: `bad-${i}`, value: Buffer.from([0x7b, 0xff, 0x30 + i, 0xc3]) });
     for (let i = 0; i < records.length; i += 1_000) {
-      source.push(records.slice(i, i + 1_000).map((r) => ({ key: r.key, value: r.value, timestamp: r.ts })));
+      source.push([
+        ...records.slice(i, i + 1_000).map((r) => ({ key: r.key, value: r.value, timestamp: r.ts })),
+        notUtf8(i / 1_000),
+      ]);
       await new Promise((r) => setTimeout(r, 20));
     }
     const bronze = await live.table(TABLES.bronze);
@@ -77,7 +82,7 @@ describe('in-process hand-off between pipelines', () => {
         const b = await bronze.latest();
         const s = await silver.latest();
         return (
-          b.numRecords() === records.length &&
+          b.numRecords() === records.length + 9 &&
           s.txn(`silver:${TABLES.bronze}`)?.version === b.version &&
           (await gold.latest()).txn(`gold:${TABLES.silver}`)?.version === s.version
         );
@@ -125,6 +130,10 @@ describe('in-process hand-off between pipelines', () => {
     const fromFiles = await contents(filesGold);
     expect(fromMemory.silver.length).toBeGreaterThan(8_000);
     expect(fromMemory.quarantine.length).toBeGreaterThan(500);
+    const undecodable = fromMemory.quarantine.filter((q) => String(q['raw']).startsWith('{\uFFFD'));
+    expect(undecodable.map((q) => String(q['raw'])).sort()).toEqual(
+      Array.from({ length: 9 }, (_, i) => `{\uFFFD${i}\uFFFD`).sort(),
+    );
     expect(fromFiles.silver).toEqual(fromMemory.silver);
     expect(fromFiles.quarantine).toEqual(fromMemory.quarantine);
     expect(fromFiles.gold).toEqual(fromMemory.gold);
