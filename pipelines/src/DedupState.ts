@@ -17,6 +17,10 @@ export class DedupState {
   private parsedId: string | undefined;
   private parsedUuid = false;
   private hash = 0;
+  // The id `has` last found absent, until an add: `add` need not look it up again.
+  private absentId: string | undefined;
+  // The watermark, computed again only when a partition's newest event time moves.
+  private cachedWatermark = Number.NEGATIVE_INFINITY;
 
   constructor(readonly windowMs: number) {
     this.bucketMs = Math.max(1, Math.floor(windowMs / 10));
@@ -24,10 +28,13 @@ export class DedupState {
 
   /** Events older than this are outside dedup (-Infinity before any event). */
   get watermark(): number {
-    if (this.maxByPartition.size === 0) return Number.NEGATIVE_INFINITY;
+    return this.cachedWatermark;
+  }
+
+  private updateWatermark(): void {
     let min = Number.POSITIVE_INFINITY;
     for (const v of this.maxByPartition.values()) if (v < min) min = v;
-    return min - this.windowMs;
+    this.cachedWatermark = this.maxByPartition.size === 0 ? Number.NEGATIVE_INFINITY : min - this.windowMs;
   }
 
   /** Ids remembered now. */
@@ -58,15 +65,21 @@ export class DedupState {
     } else {
       for (const ids of this.buckets.values()) if (ids.hasOther(eventId)) return true;
     }
+    this.absentId = eventId;
     return false;
   }
 
   add(eventId: string, ts: number, partition: number): void {
-    if (ts > (this.maxByPartition.get(partition) ?? Number.NEGATIVE_INFINITY))
+    if (ts > (this.maxByPartition.get(partition) ?? Number.NEGATIVE_INFINITY)) {
       this.maxByPartition.set(partition, ts);
+      this.updateWatermark();
+    }
     const key = Math.floor(ts / this.bucketMs);
+    const checked = eventId === this.absentId;
+    this.absentId = undefined;
     // A bucket wholly behind the watermark would be evicted at once: nothing to remember.
-    if ((key + 1) * this.bucketMs <= this.watermark || this.has(eventId)) return;
+    if ((key + 1) * this.bucketMs <= this.watermark || (!checked && this.has(eventId))) return;
+    this.absentId = undefined;
     let ids = this.buckets.get(key);
     if (!ids) {
       // A bucket newer than all others is sized for a quarter more ids than the newest one
@@ -93,5 +106,7 @@ export class DedupState {
   clear(): void {
     this.buckets.clear();
     this.maxByPartition.clear();
+    this.updateWatermark();
+    this.absentId = undefined;
   }
 }

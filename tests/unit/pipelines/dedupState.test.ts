@@ -104,6 +104,35 @@ describe('DedupState', () => {
     expect(dedup.has(late)).toBe(false);
   });
 
+  it('adds an id `has` just found absent without looking it up again, and never holds an id twice', () => {
+    const dedup = new DedupState(10 * minute);
+    for (let m = 0; m < 5; m++) dedup.add(randomUUID(), m * minute, 0); // five buckets
+    const probes = { n: 0 };
+    const hasUuid = EventIdSet.prototype.hasUuid;
+    EventIdSet.prototype.hasUuid = function (this: EventIdSet, ...args: Parameters<typeof hasUuid>) {
+      probes.n++;
+      return hasUuid.apply(this, args);
+    };
+    try {
+      const a = randomUUID();
+      const b = randomUUID();
+      expect(dedup.has(a)).toBe(false);
+      expect(probes.n).toBe(5);
+      dedup.add(a, 4 * minute, 0);
+      expect(probes.n).toBe(5);
+      // Another id in between: `a` is looked up again, and found.
+      expect(dedup.has(b)).toBe(false);
+      dedup.add(a, 4 * minute, 0);
+      expect(probes.n).toBeGreaterThan(10);
+      dedup.add(b, 4 * minute, 0);
+      dedup.add(b, 4 * minute, 0);
+      expect(dedup.size).toBe(7);
+      expect(dedup.has(a) && dedup.has(b)).toBe(true);
+    } finally {
+      EventIdSet.prototype.hasUuid = hasUuid;
+    }
+  });
+
   it('keeps ids that are not UUIDs too, and clear forgets everything', () => {
     const dedup = new DedupState(10 * minute);
     dedup.add('evt-1', 0, 0);
