@@ -183,6 +183,9 @@ describe('starter notebooks on the tslab kernel', () => {
     expect(text).toMatch(/silver_events at version \d+/);
     expect(text).toContain('OPTIMIZE silver_events');
     expect(text).toContain('VACUUM silver_events (dry run');
+    // A fresh seed: no log file is a day old yet.
+    expect(text).toContain('Expired log of silver_events (dry run');
+    expect(text).toContain('nothing has expired');
     expect(text).toContain('History of big_orders');
     expect(o.tables.filter((n) => n > 0).length).toBeGreaterThanOrEqual(8);
     expect(o.charts.length).toBeGreaterThanOrEqual(1);

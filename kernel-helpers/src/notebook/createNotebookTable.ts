@@ -1,8 +1,8 @@
 // `table(name)`: one Delta table from a notebook — its schema, history, rows now or as of an
-// older version or time, and its maintenance (OPTIMIZE, VACUUM). Every call displays its result;
+// older version or time, and its maintenance (OPTIMIZE, VACUUM, expired-log cleanup). Every call displays its result;
 // the reads (rows, at().rows/sql, schema) note the version they read (SessionContext.recordReads).
 
-import type { HistoryEntry, OptimizeResult, VacuumResult } from '../delta/DeltaTable.js';
+import type { HistoryEntry, LogCleanupResult, OptimizeResult, VacuumResult } from '../delta/DeltaTable.js';
 import type { Snapshot } from '../delta/Snapshot.js';
 import { quoteIdent, typeToString } from '../delta/schema.js';
 import type { QueryOptions, QueryResult } from '../engine/SqlEngine.js';
@@ -49,13 +49,19 @@ export interface NotebookTable {
   optimize(options?: { targetFileBytes?: number; minFileBytes?: number }): Promise<OptimizeResult>;
   /**
    * Lists (dryRun, the default) or deletes files no version inside the retention needs.
-   * Retention defaults to the table's (168 h).
+   * Retention defaults to the table's (`delta.deletedFileRetentionDuration`, 168 h unless set).
    */
   vacuum(options?: {
     dryRun?: boolean;
     retentionHours?: number;
     enforceRetentionDuration?: boolean;
   }): Promise<VacuumResult>;
+  /**
+   * Says (dryRun, the default) or does what an expired-log cleanup does: the log cut at a
+   * checkpoint older than the retention (`delta.logRetentionDuration`, 30 days unless set), the
+   * files of older versions deleted; time travel then reaches back to the cut.
+   */
+  cleanupLog(options?: { dryRun?: boolean; retentionHours?: number }): Promise<LogCleanupResult>;
 }
 
 const compactJson = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
@@ -244,6 +250,36 @@ export function createNotebookTable(ctx: SessionContext, name: string): Notebook
         return withSummary(
           result,
           `vacuum ${name}: ${result.files.length} files${dryRun ? ' (dry run)' : ' deleted'}`,
+        );
+      }),
+
+    cleanupLog: (options = {}) =>
+      guarded(context('cleanupLog()'), async () => {
+        const dryRun = options.dryRun ?? true;
+        const table = await delta();
+        const result = await table.cleanupLog({ ...options, dryRun });
+        const oldest = result.cutAt ?? (await table.log.commitVersions())[0];
+        ctx.display(
+          tableBundle(
+            {
+              columns: [
+                { name: 'log files', type: 'BIGINT' },
+                { name: 'oldest version kept', type: 'BIGINT' },
+              ],
+              rows: [{ 'log files': result.filesDeleted, 'oldest version kept': oldest ?? null }],
+            },
+            {
+              title: `Expired log of ${name}${dryRun ? ' (dry run: files that would be deleted)' : ' (deleted files)'}`,
+              footnote:
+                result.cutAt === undefined
+                  ? `nothing has expired: retention ${options.retentionHours ?? "of the table's delta.logRetentionDuration (default 720)"} hours`
+                  : `time travel reaches back to version ${result.cutAt}`,
+            },
+          ),
+        );
+        return withSummary(
+          result,
+          `cleanupLog ${name}: ${result.filesDeleted} log files${dryRun ? ' (dry run)' : ' deleted'}`,
         );
       }),
   };
