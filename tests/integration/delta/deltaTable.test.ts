@@ -177,6 +177,20 @@ describe('DeltaTable', () => {
     expect(ids(await t.readRows({ predicate: where.eq('country', 'DE') }))).toEqual([1, 4, 7]);
     expect(s.files(where.eq('country', 'DE'))).toHaveLength(1);
     expect(ids(await t.readRows({ predicate: where.isNull('country') }))).toEqual([0, 3, 6]);
+    // Across partitions (a UNION ALL of scans) a count reads no column, only the footers' counts,
+    // as one read_parquet does; the values still come out per row.
+    const c = await ws.duck.connect();
+    try {
+      const sql = await t.scanSql(s);
+      const plan = (await c.runAndReadAll(`EXPLAIN SELECT count(*) FROM (${sql})`)).getRows()[0]![1];
+      expect(String(plan)).toContain('READ_PARQUET');
+      expect(String(plan)).not.toContain('Projections');
+      expect(Number((await c.runAndReadAll(`SELECT count(*) FROM (${sql})`)).getRows()[0]![0])).toBe(9);
+      const columns = (await c.runAndReadAll(`SELECT * FROM (${sql}) LIMIT 0`)).columnNames();
+      expect(columns).toEqual(['id', 'country']);
+    } finally {
+      c.closeSync();
+    }
   });
 
   it('stores txn versions atomically with data and reads them back, also from a checkpoint', async () => {

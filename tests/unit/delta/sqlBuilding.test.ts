@@ -55,10 +55,28 @@ describe('SQL building', () => {
       ],
     });
     expect(sql).toMatchInlineSnapshot(`
-      "SELECT CAST("id" AS BIGINT) AS "id", CAST(NULL AS VARCHAR) AS "added_later", CAST('2024-01-01' AS DATE) AS "day" FROM read_parquet(['/t/day=2024-01-01/a.parquet'])
+      "SELECT * EXCLUDE ("__branch") FROM (
+      SELECT 0 AS "__branch", CAST("id" AS BIGINT) AS "id", CAST(NULL AS VARCHAR) AS "added_later", CAST('2024-01-01' AS DATE) AS "day" FROM read_parquet(['/t/day=2024-01-01/a.parquet'])
       UNION ALL
-      SELECT CAST("id" AS BIGINT) AS "id", CAST("added_later" AS VARCHAR) AS "added_later", CAST(NULL AS DATE) AS "day" FROM read_parquet(['/t/day=__HIVE_DEFAULT_PARTITION__/b.parquet'])"
+      SELECT 0 AS "__branch", CAST("id" AS BIGINT) AS "id", CAST("added_later" AS VARCHAR) AS "added_later", CAST(NULL AS DATE) AS "day" FROM read_parquet(['/t/day=__HIVE_DEFAULT_PARTITION__/b.parquet'])
+      )"
     `);
+  });
+
+  it('names the union’s leading constant after no column of the table', () => {
+    const group = (k: string) => ({
+      partitionValues: { k },
+      urls: [`/t/k=${k}/a.parquet`],
+      presentColumns: new Set(['__branch']),
+    });
+    const sql = buildScanSql({
+      schema: struct(field('__branch', 'long'), field('k', 'string')),
+      partitionColumns: ['k'],
+      columnMapping: 'none',
+      groups: [group('a'), group('b')],
+    });
+    expect(sql.startsWith('SELECT * EXCLUDE ("__branch2") FROM (')).toBe(true);
+    expect(sql).toContain('SELECT 0 AS "__branch2", CAST("__branch" AS BIGINT) AS "__branch"');
   });
 
   it('yields typed columns and no rows for an empty table', () => {
