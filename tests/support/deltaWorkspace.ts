@@ -1,8 +1,7 @@
 // The fixture of the Delta integration tests: a temp folder and a DeltaDuckDb, made before the
 // file's tests and removed after them.
 import { DeltaDuckDb } from '@rt-lakehouse/kernel-helpers';
-import { afterAll, beforeAll } from 'vitest';
-import { makeTempDir, removeDir } from './tempDir.js';
+import { workspace } from './workspace.js';
 
 export interface DeltaWorkspace {
   /** The temp folder (set before the first test). */
@@ -13,14 +12,16 @@ export interface DeltaWorkspace {
 
 /** Registers beforeAll/afterAll hooks that make and remove a workspace; call at module level. */
 export function deltaWorkspace(): DeltaWorkspace {
-  const ws = { dir: '', duck: undefined as unknown as DeltaDuckDb };
-  beforeAll(async () => {
-    ws.dir = await makeTempDir();
-    ws.duck = await DeltaDuckDb.create();
-  });
-  afterAll(async () => {
-    ws.duck?.close();
-    await removeDir(ws.dir);
-  });
-  return ws;
+  const ws = workspace(
+    () => DeltaDuckDb.create(),
+    (duck) => duck.close(),
+  );
+  return {
+    get dir() {
+      return ws.dir;
+    },
+    get duck() {
+      return ws.value;
+    },
+  };
 }

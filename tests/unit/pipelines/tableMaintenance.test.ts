@@ -19,6 +19,13 @@ function countingLakehouse() {
   return { lakehouse, rounds };
 }
 
+/** Maintenance of table 't' every second on a counting lakehouse, with `options` on top. */
+function startCounted(options: Partial<Parameters<typeof startTableMaintenance>[0]>) {
+  const { lakehouse, rounds } = countingLakehouse();
+  const m = startTableMaintenance({ lakehouse, tables: ['t'], logger, everyMs: 1_000, ...options });
+  return { m, rounds };
+}
+
 beforeEach(() => {
   vi.useFakeTimers({ now: 0 });
 });
@@ -28,15 +35,7 @@ afterEach(() => {
 
 describe('startTableMaintenance', () => {
   it('runs the first round after firstRoundInMs, then every everyMs, and none once stopped', async () => {
-    const { lakehouse, rounds } = countingLakehouse();
-    const m = startTableMaintenance({
-      lakehouse,
-      tables: ['t'],
-      logger,
-      everyMs: 1_000,
-      firstRoundInMs: 300,
-      cleanupEveryMs: 0,
-    });
+    const { m, rounds } = startCounted({ firstRoundInMs: 300, cleanupEveryMs: 0 });
     await vi.advanceTimersByTimeAsync(299);
     expect(rounds).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
@@ -49,8 +48,7 @@ describe('startTableMaintenance', () => {
   });
 
   it('runs the first round after everyMs by default', async () => {
-    const { lakehouse, rounds } = countingLakehouse();
-    const m = startTableMaintenance({ lakehouse, tables: ['t'], logger, everyMs: 1_000, cleanupEveryMs: 0 });
+    const { m, rounds } = startCounted({ cleanupEveryMs: 0 });
     await vi.advanceTimersByTimeAsync(999);
     expect(rounds).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
@@ -59,14 +57,7 @@ describe('startTableMaintenance', () => {
   });
 
   it('cleans up with the first round, then with the first round cleanupEveryMs after the last', async () => {
-    const { lakehouse, rounds } = countingLakehouse();
-    const m = startTableMaintenance({
-      lakehouse,
-      tables: ['t'],
-      logger,
-      everyMs: 1_000,
-      cleanupEveryMs: 2_500,
-    });
+    const { m, rounds } = startCounted({ cleanupEveryMs: 2_500 });
     await vi.advanceTimersByTimeAsync(4_000);
     expect(rounds).toEqual([1_000, 1_000, 2_000, 3_000, 4_000, 4_000]);
     await m.stop();
