@@ -22,8 +22,9 @@ export function logCutCandidates(files: readonly LogFile[], maxVersion: number):
 
 /**
  * The files a cut at version `cut` deletes, in the order to delete them: by version, oldest
- * first, a version's checkpoint after its commit, so that an interrupted cleanup leaves a log
- * that still starts at a readable version.
+ * first, a version's checkpoint after its commit. Nothing from the cut on is touched, so the
+ * latest version and time travel back to the cut read the same wherever a cleanup stops; what
+ * an interrupted one leaves below the cut is mostly a shorter log, and the next finishes it.
  */
 export function logFilesBefore(files: readonly LogFile[], cut: number): LogFile[] {
   const rank = (f: LogFile) => (f.type === 'checkpoint' || f.type === 'v2checkpoint' ? 1 : 0);
