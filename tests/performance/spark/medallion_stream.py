@@ -252,6 +252,8 @@ def build_session(args: argparse.Namespace):
         # Delta's state reconstruction defaults to 50 partitions: 50 tasks per log replay on 2 cores.
         .config("spark.databricks.delta.snapshotPartitions", "2")
         .config("spark.sql.streaming.minBatchesToRetain", "20")
+        # Spark makes its (unused) warehouse folder in the working directory, the repo, otherwise.
+        .config("spark.sql.warehouse.dir", os.path.join(os.path.abspath(args.out), "spark-warehouse"))
     )
     if jars:
         b = b.config("spark.jars", ",".join(jars))
