@@ -59,13 +59,18 @@ export class DedupState {
   }
 
   has(eventId: string): boolean {
+    const found = this.lookup(eventId);
+    this.absentId = found ? undefined : eventId;
+    return found;
+  }
+
+  private lookup(eventId: string): boolean {
     this.parse(eventId);
     if (this.parsedUuid) {
       for (const ids of this.buckets.values()) if (ids.hasUuid(this.words, this.hash)) return true;
     } else {
       for (const ids of this.buckets.values()) if (ids.hasOther(eventId)) return true;
     }
-    this.absentId = eventId;
     return false;
   }
 
@@ -78,8 +83,7 @@ export class DedupState {
     const checked = eventId === this.absentId;
     this.absentId = undefined;
     // A bucket wholly behind the watermark would be evicted at once: nothing to remember.
-    if ((key + 1) * this.bucketMs <= this.watermark || (!checked && this.has(eventId))) return;
-    this.absentId = undefined;
+    if ((key + 1) * this.bucketMs <= this.watermark || (!checked && this.lookup(eventId))) return;
     let ids = this.buckets.get(key);
     if (!ids) {
       // A bucket newer than all others is sized for a quarter more ids than the newest one

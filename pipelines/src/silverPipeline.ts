@@ -1,7 +1,6 @@
 // Silver: Bronze rows parsed and validated with the event schema, coerced and normalised, and
 // deduplicated on event_id within a 10-minute event-time watermark. Every record Bronze holds
 // ends up in exactly one of silver_events or quarantine_events (with its reason).
-import { Buffer } from 'node:buffer';
 import {
   type DeltaChange,
   DeltaStreamSource,
@@ -10,6 +9,7 @@ import {
   type PipelineDefinition,
   parseRawEvent,
   type Trigger,
+  utf8Text,
 } from '@rt-lakehouse/kernel-helpers';
 import { DedupState } from './DedupState.js';
 import { orderedIndexes, readRows, splitChanges } from './readChangedRows.js';
@@ -96,7 +96,7 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;
       const handle = (v: number, raw: string | Uint8Array | null, partition: number, offset: bigint) => {
-        const value = raw === null || typeof raw === 'string' ? raw : textOf(raw);
+        const value = raw === null || typeof raw === 'string' ? raw : utf8Text(raw);
         rowsIn++;
         const toQuarantine = !ctx.isWritten(quarantine, bronze, v);
         const toSilver = !ctx.isWritten(silver, bronze, v);
@@ -159,13 +159,6 @@ export function silverPipeline(options: SilverPipelineOptions = {}): PipelineDef
       };
     },
   });
-}
-
-/** The text of a value Bronze holds as bytes (as Buffer#toString decodes them). */
-function textOf(bytes: Uint8Array): string {
-  return (
-    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  ).toString('utf8');
 }
 
 /** Silver rows held column by column, in the order of SILVER_EVENTS_SCHEMA. */

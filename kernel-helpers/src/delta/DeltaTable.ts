@@ -1486,7 +1486,7 @@ export class DeltaTable {
    * listing, so it is a maintenance job, not something to run per commit.
    */
   async cleanupLog(options: LogCleanupOptions = {}): Promise<LogCleanupResult> {
-    const snapshot = await this.log.snapshot();
+    const snapshot = await this.latest();
     assertWritable(this.name, snapshot.version, snapshot.protocol, snapshot.metadata);
     const retention = options.retentionHours ?? logRetentionHours(snapshot.properties);
     if (!(retention >= 0)) {

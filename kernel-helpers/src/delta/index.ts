@@ -33,3 +33,4 @@ export {
   SUPPORTED_READER_FEATURES,
   SUPPORTED_WRITER_FEATURES,
 } from './tableFeatures.js';
+export { utf8Text } from './vectorFill.js';

@@ -118,9 +118,15 @@ function fillBoolean(vector: duckdb.Vector, values: readonly unknown[], start: n
   return true;
 }
 
-/** The text of UTF-8 `bytes`, as Buffer#toString gives it (U+FFFD for invalid sequences). */
+/**
+ * The text of UTF-8 `bytes` as a string column stores it: as Buffer#toString gives it (U+FFFD
+ * for invalid sequences). A reader of such bytes (Silver reading Bronze's values from memory)
+ * decodes them with this to get what the table holds.
+ */
 export function utf8Text(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return (
+    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  ).toString('utf8');
 }
 
 /** Writes `s` into slot i when it is at most 12 ASCII characters; false otherwise. */

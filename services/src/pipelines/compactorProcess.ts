@@ -54,8 +54,9 @@ export function startCompactorProcess(options: CompactorProcessOptions): Compact
         options.tables.join(','),
         '--every-ms',
         String(options.everyMs),
-        '--cleanup-every-ms',
-        String(options.cleanupEveryMs ?? 3_600_000),
+        ...(options.cleanupEveryMs === undefined
+          ? []
+          : ['--cleanup-every-ms', String(options.cleanupEveryMs)]),
         ...(firstRoundInMs === undefined ? [] : ['--first-in-ms', String(firstRoundInMs)]),
       ],
       { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },

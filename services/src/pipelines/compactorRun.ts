@@ -28,7 +28,7 @@ const args = z
       .min(1)
       .transform((s) => s.split(',')),
     'every-ms': z.coerce.number().int().positive(),
-    'cleanup-every-ms': z.coerce.number().int().min(0),
+    'cleanup-every-ms': z.coerce.number().int().min(0).optional(),
     'first-in-ms': z.coerce.number().int().min(0).optional(),
   })
   .safeParse(values);
@@ -44,7 +44,7 @@ const maintenance = startTableMaintenance({
   tables: args.data.tables,
   logger,
   everyMs: args.data['every-ms'],
-  cleanupEveryMs: args.data['cleanup-every-ms'],
+  ...(args.data['cleanup-every-ms'] === undefined ? {} : { cleanupEveryMs: args.data['cleanup-every-ms'] }),
   ...(args.data['first-in-ms'] === undefined ? {} : { firstRoundInMs: args.data['first-in-ms'] }),
 });
 let stopping = false;

@@ -63,7 +63,7 @@ export function createPipelineService(deps: PipelineServiceDeps): PipelineServic
           tables,
           logger: deps.logger,
           everyMs: deps.compactEveryMs ?? 60_000,
-          cleanupEveryMs: deps.cleanupEveryMs ?? 3_600_000,
+          ...(deps.cleanupEveryMs === undefined ? {} : { cleanupEveryMs: deps.cleanupEveryMs }),
           // Started half-way to the first round, so that its start-up is not the pipelines'.
           startAfterMs: Math.floor((deps.compactEveryMs ?? 60_000) / 2),
         });

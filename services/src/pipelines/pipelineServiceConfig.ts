@@ -1,6 +1,7 @@
 // Settings of the pipeline runner service, parsed once from the environment.
 import { ConfigError } from '@rt-lakehouse/kernel-helpers';
 import { z } from 'zod';
+import { DEFAULT_CLEANUP_EVERY_MS } from './tableMaintenance.js';
 
 const list = z.string().transform((s) =>
   s
@@ -59,7 +60,7 @@ export const pipelineServiceEnvSchema = z.object({
     .number()
     .int()
     .min(0)
-    .default(3_600_000)
+    .default(DEFAULT_CLEANUP_EVERY_MS)
     .describe('Period of the cleanup of expired log files and VACUUM, run by the compactor (0: off)'),
 });
 

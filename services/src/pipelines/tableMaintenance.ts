@@ -5,6 +5,9 @@ import type { Lakehouse, Logger } from '@rt-lakehouse/kernel-helpers';
 // The Delta entry alone: the compactor process loads this module (see compactorRun.ts).
 import { type DeltaTable, deletedFileRetentionHours } from '@rt-lakehouse/kernel-helpers/delta';
 
+/** How often the compactor cleans up expired log files and VACUUMs by default: hourly. */
+export const DEFAULT_CLEANUP_EVERY_MS = 3_600_000;
+
 export interface TableMaintenanceOptions {
   lakehouse: Lakehouse;
   tables: readonly string[];
@@ -88,7 +91,7 @@ export function startTableMaintenance(options: TableMaintenanceOptions): TableMa
     }
     return results;
   };
-  const cleanupEveryMs = options.cleanupEveryMs ?? 3_600_000;
+  const cleanupEveryMs = options.cleanupEveryMs ?? DEFAULT_CLEANUP_EVERY_MS;
   let lastCleanup = Number.NEGATIVE_INFINITY;
   const round = () => {
     running = running.then(runOnce).then(async () => {

@@ -99,6 +99,8 @@ describe('expired-log cleanup', () => {
       'delta.deletedFileRetentionDuration': 'interval 1 day',
     });
     expect((await t.cleanupLog()).cutAt).toBeUndefined();
+    const negative = await t.cleanupLog({ retentionHours: -1 }).catch((e: unknown) => e);
+    expect((negative as DeltaError).message).toContain('retention must not be negative');
     // Two days on, every commit has expired: the cut is the newest checkpoint.
     expect(await t.cleanupLog({ now: Date.now() + 48 * HOUR })).toEqual({
       dryRun: false,

@@ -93,6 +93,7 @@ describe('the compactor process', () => {
       lakehouseDir: dir,
       tables: ['later_files'],
       everyMs: 3_000,
+      cleanupEveryMs: 7_000,
       startAfterMs: 1_000,
       logger,
     });
@@ -103,13 +104,13 @@ describe('the compactor process', () => {
       async () => 'never started',
     );
     expect(Date.now() - calledAt).toBeGreaterThanOrEqual(1_000);
-    // Its first round is due 3 s after the call, so 2 s after its own start.
+    // Its first round is due 3 s after the call, so 2 s after its own start; cleanups as asked.
     const args = readFileSync(`/proc/${compactor.pid}/cmdline`, 'utf8').split('\0');
     expect(args.slice(args.indexOf('--every-ms'))).toEqual([
       '--every-ms',
       '3000',
       '--cleanup-every-ms',
-      '3600000',
+      '7000',
       '--first-in-ms',
       '2000',
       '',
