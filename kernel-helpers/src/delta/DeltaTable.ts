@@ -53,6 +53,7 @@ import {
 import { stageColumns, stageRows } from './stageRows.js';
 import { fileKey, replayLog } from './TableState.js';
 import { assertWritable, isAppendOnly } from './tableFeatures.js';
+import { canonicalPropertyKey, checkedTableProperties } from './tableProperties.js';
 import { carriedFromBase, tombstonesAfter } from './tombstones.js';
 
 export const ENGINE_INFO = 'rt-lakehouse/0.1.0';
@@ -192,6 +193,20 @@ export interface VacuumResult {
   dryRun: boolean;
   /** Keys (relative to the table root) of files deleted or, in a dry run, to delete. */
   files: string[];
+}
+
+export interface SetPropertiesOptions {
+  /** Properties to remove (a key the table lacks is passed over, as `UNSET TBLPROPERTIES IF EXISTS`). */
+  unset?: readonly string[];
+}
+
+export interface SetPropertiesResult {
+  /** The version holding the properties: the new commit's, or the latest when nothing changed. */
+  version: number;
+  /** Whether a commit was made (false when the table already had these properties). */
+  changed: boolean;
+  /** The table's properties at `version`. */
+  properties: Record<string, string>;
 }
 
 export interface DeltaTableOptions {
@@ -602,6 +617,70 @@ export class DeltaTable {
     }
   }
 
+  /**
+   * Sets and removes table properties (Delta's `ALTER TABLE … SET / UNSET TBLPROPERTIES`): one
+   * commit with the table's metaData carrying the new properties, and nothing when they are
+   * already so. Each property is checked first (checkedTableProperties; the data layout keys by
+   * dataLayoutOf). `delta.appendOnly=true` on a table with writer features also lists
+   * `appendOnly` among them. A writer that read the table before this commit gets a conflict
+   * (DELTA_METADATA_CHANGED) and starts again from the new version, as with any metadata change.
+   */
+  async setProperties(
+    properties: Readonly<Record<string, string>>,
+    options: SetPropertiesOptions = {},
+  ): Promise<SetPropertiesResult> {
+    const snapshot = await this.latest();
+    assertWritable(this.name, snapshot.version, snapshot.protocol, snapshot.metadata);
+    const set = checkedTableProperties(this.name, snapshot.version, properties);
+    const unset = (options.unset ?? []).map(canonicalPropertyKey);
+    const both = unset.filter((key) => key in set);
+    if (both.length > 0) {
+      throw new DeltaError(
+        'DELTA_INVALID_TABLE_PROPERTY',
+        this.name,
+        snapshot.version,
+        `table property ${both.join(', ')} is both set and unset`,
+      );
+    }
+    const before = snapshot.properties;
+    const after: Record<string, string> = { ...before };
+    for (const key of unset) delete after[key];
+    Object.assign(after, set);
+    dataLayoutOf(after, snapshot.schema, this.name, snapshot.version);
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    if ([...keys].every((key) => before[key] === after[key]))
+      return { version: snapshot.version, changed: false, properties: after };
+    const actions: Action[] = [];
+    const protocol = snapshot.protocol;
+    if (
+      after['delta.appendOnly'] === 'true' &&
+      protocol.minWriterVersion === 7 &&
+      !(protocol.writerFeatures ?? []).includes('appendOnly')
+    ) {
+      actions.push({
+        kind: 'protocol',
+        protocol: { ...protocol, writerFeatures: [...(protocol.writerFeatures ?? []), 'appendOnly'] },
+      });
+    }
+    actions.push({ kind: 'metaData', metaData: { ...snapshot.metadata, configuration: after } });
+    const setAny = Object.keys(set).length > 0;
+    const result = await this.commit(snapshot, actions, {
+      operation: setAny ? 'SET TBLPROPERTIES' : 'UNSET TBLPROPERTIES',
+      operationParameters: setAny
+        ? { properties: JSON.stringify(set), ...(unset.length > 0 ? { unset: JSON.stringify(unset) } : {}) }
+        : { propertyKeys: JSON.stringify(unset), ifExists: true },
+      footprint: this.footprint(snapshot.schema, snapshot.partitionColumns),
+      isBlindAppend: false,
+    });
+    this.logger.info('table properties changed', {
+      table: this.name,
+      version: result.version,
+      ...(setAny ? { set } : {}),
+      ...(unset.length > 0 ? { unset } : {}),
+    });
+    return { version: result.version, changed: true, properties: result.snapshot.properties };
+  }
+
   private newTableActions(
     schema: StructType,
     partitionColumns: string[],
@@ -642,7 +721,7 @@ export class DeltaTable {
       format: { provider: 'parquet', options: {} },
       schemaString: JSON.stringify(schema),
       partitionColumns,
-      configuration: properties,
+      configuration: checkedTableProperties(this.name, undefined, properties),
       createdTime: Date.now(),
     };
     return { protocol, metadata };
@@ -1542,7 +1621,7 @@ export class DeltaTable {
    * `enforceRetentionDuration` is false.
    */
   async vacuum(options: VacuumOptions = {}): Promise<VacuumResult> {
-    const snapshot = await this.log.snapshot();
+    const snapshot = await this.latest();
     assertWritable(this.name, snapshot.version, snapshot.protocol, snapshot.metadata);
     const tableRetention = deletedFileRetentionHours(snapshot.properties);
     const retention = options.retentionHours ?? tableRetention;

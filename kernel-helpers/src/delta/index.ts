@@ -1,4 +1,4 @@
-// The Delta Lake core: log replay, snapshots, writes, checkpoints, OPTIMIZE, VACUUM and log cleanup.
+// The Delta Lake core: log replay, snapshots, writes, checkpoints, OPTIMIZE, VACUUM, log cleanup and table properties.
 export type * from './actions.js';
 export { DeltaDuckDb } from './DeltaDuckDb.js';
 export { DeltaLog } from './DeltaLog.js';
@@ -12,6 +12,8 @@ export {
   type LogCleanupResult,
   type OptimizeOptions,
   type OptimizeResult,
+  type SetPropertiesOptions,
+  type SetPropertiesResult,
   type VacuumOptions,
   type VacuumResult,
   type WriteOptions,
@@ -23,7 +25,7 @@ export { selectLogSegment } from './LogSegment.js';
 export { parseCommitFile, serializeActions } from './parseActions.js';
 export { type Literal, type Predicate, predicateToSql, where } from './predicate.js';
 export { type RecentAppend, RecentAppends } from './RecentAppends.js';
-export { deletedFileRetentionHours, logRetentionHours } from './retention.js';
+export { deletedFileRetentionHours, intervalHours, logRetentionHours } from './retention.js';
 export { type DataFile, Snapshot } from './Snapshot.js';
 export { buildScanSql } from './scanSql.js';
 export * from './schema.js';
@@ -33,4 +35,5 @@ export {
   SUPPORTED_READER_FEATURES,
   SUPPORTED_WRITER_FEATURES,
 } from './tableFeatures.js';
+export { canonicalPropertyKey, checkedTableProperties } from './tableProperties.js';
 export { utf8Text } from './vectorFill.js';

@@ -2,24 +2,44 @@
 // (`delta.deletedFileRetentionDuration`, VACUUM) and log files (`delta.logRetentionDuration`,
 // log cleanup) are kept. Values are Delta's interval strings, e.g. `interval 7 days`.
 
-/** Hours in a Delta interval string (`interval 36 hours`), or undefined when it is not one. */
-function durationHours(value: string | undefined): number | undefined {
+const UNIT_MICROS: Readonly<Record<string, number>> = {
+  microsecond: 1,
+  millisecond: 1e3,
+  second: 1e6,
+  minute: 60e6,
+  hour: 3600e6,
+  day: 86_400e6,
+  week: 604_800e6,
+};
+
+/**
+ * Hours in a Delta interval string, or undefined when it is not one. As Delta reads them: the
+ * `interval` prefix is optional and several parts add up (`interval 1 day 12 hours`); months
+ * and years are not fixed lengths of time, so they are not intervals here (Delta refuses them too).
+ */
+export function intervalHours(value: string | undefined): number | undefined {
   if (!value) return undefined;
-  const m = /^\s*interval\s+(\d+)\s+(second|minute|hour|day|week)s?\s*$/i.exec(value);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = m[2]!.toLowerCase();
-  return (
-    n * ({ second: 1 / 3600, minute: 1 / 60, hour: 1, day: 24, week: 168 } as Record<string, number>)[unit]!
-  );
+  const text = value
+    .trim()
+    .toLowerCase()
+    .replace(/^interval\s+/, '');
+  const parts = /^(?:\d+\s+[a-z]+\s*)+$/.test(text) ? [...text.matchAll(/(\d+)\s+([a-z]+)/g)] : [];
+  if (parts.length === 0) return undefined;
+  let micros = 0;
+  for (const [, n, unit] of parts) {
+    const perUnit = UNIT_MICROS[unit!.endsWith('s') ? unit!.slice(0, -1) : unit!];
+    if (perUnit === undefined) return undefined;
+    micros += Number(n) * perUnit;
+  }
+  return micros / 3600e6;
 }
 
 /** How long a removed data file is kept (hours): the table's setting, else Delta's 7 days. */
 export function deletedFileRetentionHours(properties: Readonly<Record<string, string>>): number {
-  return durationHours(properties['delta.deletedFileRetentionDuration']) ?? 168;
+  return intervalHours(properties['delta.deletedFileRetentionDuration']) ?? 168;
 }
 
 /** How long log files are kept (hours): the table's setting, else Delta's 30 days. */
 export function logRetentionHours(properties: Readonly<Record<string, string>>): number {
-  return durationHours(properties['delta.logRetentionDuration']) ?? 720;
+  return intervalHours(properties['delta.logRetentionDuration']) ?? 720;
 }

@@ -1,8 +1,14 @@
 // `table(name)`: one Delta table from a notebook — its schema, history, rows now or as of an
-// older version or time, and its maintenance (OPTIMIZE, VACUUM, expired-log cleanup). Every call displays its result;
+// older version or time, its properties, and its maintenance (OPTIMIZE, VACUUM, expired-log cleanup). Every call displays its result;
 // the reads (rows, at().rows/sql, schema) note the version they read (SessionContext.recordReads).
 
-import type { HistoryEntry, LogCleanupResult, OptimizeResult, VacuumResult } from '../delta/DeltaTable.js';
+import type {
+  HistoryEntry,
+  LogCleanupResult,
+  OptimizeResult,
+  SetPropertiesResult,
+  VacuumResult,
+} from '../delta/DeltaTable.js';
 import type { Snapshot } from '../delta/Snapshot.js';
 import { quoteIdent, typeToString } from '../delta/schema.js';
 import type { QueryOptions, QueryResult } from '../engine/SqlEngine.js';
@@ -62,6 +68,16 @@ export interface NotebookTable {
    * files of older versions deleted; time travel then reaches back to the cut.
    */
   cleanupLog(options?: { dryRun?: boolean; retentionHours?: number }): Promise<LogCleanupResult>;
+  /** The table's properties (`delta.*` and others) as of its latest version. */
+  properties(): Promise<Record<string, string>>;
+  /**
+   * Sets (and, with `unset`, removes) table properties in one commit, as `ALTER TABLE … SET
+   * TBLPROPERTIES` does; each is checked first, and nothing is committed when nothing changes.
+   */
+  setProperties(
+    properties: Record<string, string>,
+    options?: { unset?: string[] },
+  ): Promise<SetPropertiesResult>;
 }
 
 const compactJson = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
@@ -117,6 +133,22 @@ export function createNotebookTable(ctx: SessionContext, name: string): Notebook
         }),
     };
   }
+
+  const showProperties = (properties: Record<string, string>, version: number, footnote?: string) =>
+    ctx.display(
+      tableBundle(
+        {
+          columns: [
+            { name: 'property', type: 'VARCHAR' },
+            { name: 'value', type: 'VARCHAR' },
+          ],
+          rows: Object.keys(properties)
+            .sort()
+            .map((property) => ({ property, value: properties[property]! })),
+        },
+        { title: `Properties of ${name} (version ${version})`, ...(footnote ? { footnote } : {}) },
+      ),
+    );
 
   return {
     name,
@@ -250,6 +282,32 @@ export function createNotebookTable(ctx: SessionContext, name: string): Notebook
         return withSummary(
           result,
           `vacuum ${name}: ${result.files.length} files${dryRun ? ' (dry run)' : ' deleted'}`,
+        );
+      }),
+
+    properties: () =>
+      guarded(context('properties()'), async () => {
+        const s = await (await delta()).latest();
+        ctx.recordReads({ [name]: s.version });
+        showProperties(s.properties, s.version);
+        return withSummary(s.properties, `${name}: ${Object.keys(s.properties).length} properties`);
+      }),
+
+    setProperties: (properties, options = {}) =>
+      guarded(context('setProperties()'), async () => {
+        const result = await (await delta()).setProperties(properties, options);
+        showProperties(
+          result.properties,
+          result.version,
+          result.changed
+            ? `committed as version ${result.version}`
+            : 'unchanged: the table already had these',
+        );
+        return withSummary(
+          result,
+          result.changed
+            ? `setProperties ${name}: version ${result.version}`
+            : `setProperties ${name}: nothing changed`,
         );
       }),
 

@@ -25,6 +25,10 @@ export interface SinkSpec {
   table: string;
   schema: StructType;
   partitionBy?: string[];
+  /**
+   * Table properties the sink keeps: given to a new table, and set on an existing one at each
+   * start where it holds other values (properties the sink does not name are left alone).
+   */
   properties?: Record<string, string>;
 }
 

@@ -206,6 +206,7 @@ export class PipelineRunner<R> {
         ...(sink.partitionBy ? { partitionColumns: sink.partitionBy } : {}),
         ...(sink.properties ? { properties: sink.properties } : {}),
       });
+      if (sink.properties) await this.keepProperties(table, sink.properties);
       this.tables.set(sink.table, table);
     }
     this.connection = await this.env.lakehouse.duck.connect();
@@ -217,6 +218,22 @@ export class PipelineRunner<R> {
       await this.refreshPositions();
       return new Map(keys.map((k) => [k, this.minPosition(k)]));
     });
+  }
+
+  /**
+   * Sets the sink's declared properties on a table that holds other values (one made before
+   * they were declared, or changed since). A runner starting beside this one may set them
+   * first: its commit makes ours conflict, and the second look finds nothing left to do.
+   */
+  private async keepProperties(table: DeltaTable, properties: Record<string, string>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await table.setProperties(properties); // logs what it changes
+        return;
+      } catch (error) {
+        if (!(error instanceof CommitConflictError) || attempt >= 3) throw error;
+      }
+    }
   }
 
   /** Resolves when the batch loop has ended (stopped, drained or failed). */
