@@ -186,6 +186,8 @@ describe('starter notebooks on the tslab kernel', () => {
     // A fresh seed: no log file is a day old yet.
     expect(text).toContain('Expired log of silver_events (dry run');
     expect(text).toContain('nothing has expired');
+    // The retentions are the table's properties: a day on the medallion tables.
+    expect(text).toMatch(/Properties of silver_events[\s\S]*delta\.logRetentionDuration\s+interval 1 day/);
     expect(text).toContain('History of big_orders');
     expect(o.tables.filter((n) => n > 0).length).toBeGreaterThanOrEqual(8);
     expect(o.charts.length).toBeGreaterThanOrEqual(1);
