@@ -5,6 +5,7 @@ import type { WriteSource } from '../delta/DeltaTable.js';
 import type { Predicate } from '../delta/predicate.js';
 import type { StructType } from '../delta/schema.js';
 import type { Lakehouse } from '../engine/Lakehouse.js';
+import { ConfigError } from '../errors.js';
 import type { KafkaClient } from '../kafka/KafkaClient.js';
 import type { Logger } from '../logger.js';
 import type { StreamBatch } from './StreamBatch.js';
@@ -102,5 +103,10 @@ export interface PipelineDefinition<R> {
 
 /** Lets a definition written in TypeScript keep its record type. */
 export function definePipeline<R>(definition: PipelineDefinition<R>): PipelineDefinition<R> {
+  // The name starts the app id of the txns it commits (pipelineTxnAppId), up to a ':'.
+  if (definition.name === '' || definition.name.includes(':'))
+    throw new ConfigError(
+      `pipeline name '${definition.name}': a name is not empty and holds no ':' (it prefixes the txn app ids the pipeline commits)`,
+    );
   return definition;
 }

@@ -18,6 +18,7 @@ import type {
   Trigger,
 } from './PipelineDefinition.js';
 import { pipelineMetrics } from './PipelineMetrics.js';
+import { pipelineTxnAppId, pipelineTxnKey } from './pipelineTxn.js';
 import type { StreamBatch } from './StreamBatch.js';
 import type { StreamSource } from './StreamSource.js';
 
@@ -266,12 +267,12 @@ export class PipelineRunner<R> {
 
   private async refreshPositions(): Promise<void> {
     const positions: SinkPositions = new Map();
-    const prefix = `${this.definition.name}:`;
     for (const [name, table] of this.tables) {
       const snapshot = await table.latest();
       const byKey = new Map<string, number>();
       for (const [appId, txn] of snapshot.state.txns) {
-        if (appId.startsWith(prefix)) byKey.set(appId.slice(prefix.length), txn.version);
+        const key = pipelineTxnKey(this.definition.name, appId);
+        if (key !== undefined) byKey.set(key, txn.version);
       }
       positions.set(name, byKey);
     }
@@ -434,7 +435,7 @@ export class PipelineRunner<R> {
           const p = this.positions.get(sink.table)?.get(key);
           return p === undefined || p < range.last;
         })
-        .map(([key, range]) => ({ appId: `${name}:${key}`, version: range.last }));
+        .map(([key, range]) => ({ key, appId: pipelineTxnAppId(name, key), version: range.last }));
       const write = writes.get(sink.table) ?? { table: sink.table, source: { rows: [] } };
       const source = await this.applyExpectations(sink.table, write);
       const table = this.tables.get(sink.table)!;
@@ -442,7 +443,7 @@ export class PipelineRunner<R> {
       const committed = await table.write(source, {
         ...(write.mode ? { mode: write.mode } : {}),
         ...(write.replaceWhere ? { replaceWhere: write.replaceWhere } : {}),
-        txns,
+        txns: txns.map(({ appId, version }) => ({ appId, version })),
         operation: 'STREAMING UPDATE',
         operationParameters: { pipeline: name, outputMode: write.replaceWhere ? 'Update' : 'Append' },
       });
@@ -450,7 +451,7 @@ export class PipelineRunner<R> {
       rowsOut[sink.table] = committed.rowsWritten;
       versions[sink.table] = committed.version;
       const byKey = this.positions.get(sink.table) ?? new Map<string, number>();
-      for (const t of txns) byKey.set(t.appId.slice(name.length + 1), t.version);
+      for (const t of txns) byKey.set(t.key, t.version);
       this.positions.set(sink.table, byKey);
     }
     const ended = Date.now();

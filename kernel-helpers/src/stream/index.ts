@@ -21,5 +21,6 @@ export {
   type PipelineState,
   type PipelineStatus,
 } from './PipelineRunner.js';
+export { pipelineTxnAppId, pipelineTxnKey, txnPositionKey } from './pipelineTxn.js';
 export type { PositionRange, StreamBatch } from './StreamBatch.js';
 export type { ResumePositions, StreamSource } from './StreamSource.js';
