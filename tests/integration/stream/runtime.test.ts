@@ -4,7 +4,6 @@ import {
   field,
   type KafkaRecord,
   KafkaStreamSource,
-  Lakehouse,
   MemoryStreamSource,
   noopLogger,
   PipelineRunner,
@@ -12,21 +11,12 @@ import {
   struct,
   type Trigger,
 } from '@rt-lakehouse/kernel-helpers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { produceRecords, testKafkaClient, uniqueTopic } from '../../support/kafkaTestEnv.js';
+import { lakehouseWorkspace } from '../../support/lakehouseWorkspace.js';
 import { query, scan } from '../../support/medallionChecks.js';
-import { makeTempDir, removeDir } from '../../support/tempDir.js';
 
-let dir: string;
-let lakehouse: Lakehouse;
-beforeAll(async () => {
-  dir = await makeTempDir();
-  lakehouse = await Lakehouse.open({ dir });
-});
-afterAll(async () => {
-  lakehouse.close();
-  await removeDir(dir);
-});
+const ws = lakehouseWorkspace();
 
 /** Copies `n` (a number in the record value) into table `table`, with optional expectations. */
 function numbersPipeline(table: string, source: MemoryStreamSource, trigger: Trigger, expectations = false) {
@@ -73,15 +63,15 @@ describe('triggers', () => {
     push(source, [1, 2, 3, 4, 5, 6, 7]);
     const runner = new PipelineRunner(
       numbersPipeline('once_t', source, { kind: 'availableNow', maxBatchRecords: 3 }),
-      { lakehouse, logger: noopLogger },
+      { lakehouse: ws.lakehouse, logger: noopLogger },
     );
     await runner.start();
     await runner.done();
     expect(runner.status().state).toBe('stopped');
     expect(runner.status().totals).toMatchObject({ rowsIn: 7, batches: 3 });
     const rows = await query(
-      lakehouse,
-      `SELECT n FROM (${await scan(await lakehouse.table('once_t'))}) ORDER BY n`,
+      ws.lakehouse,
+      `SELECT n FROM (${await scan(await ws.lakehouse.table('once_t'))}) ORDER BY n`,
     );
     expect(rows.map((r) => r['n'])).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
@@ -90,7 +80,7 @@ describe('triggers', () => {
     const source = new MemoryStreamSource('every', 1);
     const runner = new PipelineRunner(
       numbersPipeline('every_t', source, { kind: 'interval', everyMs: 400, maxBatchRecords: 2 }),
-      { lakehouse, logger: noopLogger },
+      { lakehouse: ws.lakehouse, logger: noopLogger },
     );
     const times: number[] = [];
     runner.onBatch(() => times.push(Date.now()));
@@ -108,14 +98,14 @@ describe('expectations', () => {
     const source = new MemoryStreamSource('expect', 1);
     push(source, [-1, 5, 2_000, 0, 7]);
     const runner = new PipelineRunner(numbersPipeline('expect_t', source, { kind: 'availableNow' }, true), {
-      lakehouse,
+      lakehouse: ws.lakehouse,
       logger: noopLogger,
     });
     await runner.start();
     await runner.done();
     const rows = await query(
-      lakehouse,
-      `SELECT n FROM (${await scan(await lakehouse.table('expect_t'))}) ORDER BY n`,
+      ws.lakehouse,
+      `SELECT n FROM (${await scan(await ws.lakehouse.table('expect_t'))}) ORDER BY n`,
     );
     expect(rows.map((r) => r['n'])).toEqual([5, 7, 2_000]);
     expect(runner.status().totals.counters).toEqual({ expectation_positive: 2, expectation_small: 1 });
