@@ -15,6 +15,7 @@ import { runStack } from '../stack/runStack.js';
 import { STACK_MODES, stackConfigFromEnv } from '../stack/stackConfig.js';
 import { stackStatus } from '../stack/stackStatus.js';
 import { stopStack } from '../stack/stopStack.js';
+import { addTableCommands } from './tableCommands.js';
 
 const integer = (name: string) => (value: string) => {
   const n = Number(value);
@@ -203,6 +204,8 @@ program
       lakehouse.close();
     }
   });
+
+addTableCommands(program, openLakehouse);
 
 /** The stack's settings, with the global --dir applied. */
 function stackConfig() {

@@ -1,9 +1,11 @@
 // The command line as real child processes on a seeded temp lakehouse: `lakehouse ask --json`
-// (with follow-ups), `lakehouse sql --json`, their exit codes, and `lakehouse serve` started,
+// (with follow-ups), `lakehouse sql --json`, `lakehouse table …` (on a lakehouse of its own),
+// their exit codes, and `lakehouse serve` started,
 // queried and stopped with SIGTERM (its KPI stream ends with a shutdown event), and `lakehouse
 // pipelines` started with the runner's Node flags and stopped with SIGTERM.
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { Lakehouse } from '@rt-lakehouse/kernel-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Answer } from '../../../services/src/assistant/schemas.js';
 import { waitFor } from '../../support/medallionChecks.js';
@@ -25,9 +27,14 @@ afterAll(async () => {
 
 /** Runs `lakehouse --dir <lake> ...args` to its end. */
 function lakehouse(...args: string[]) {
+  return lakehouseIn(lake.dir, ...args);
+}
+
+/** Runs `lakehouse --dir <dir> ...args` to its end. */
+function lakehouseIn(dir: string, ...args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
   for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'QDRANT_URL', 'API_TOKEN']) delete env[name];
-  return waitForExit(spawnTs(CLI, ['--dir', lake.dir, ...args], { env }));
+  return waitForExit(spawnTs(CLI, ['--dir', dir, ...args], { env }));
 }
 
 describe('lakehouse ask', () => {
@@ -104,6 +111,111 @@ describe('lakehouse sql', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^lakehouse: only SELECT queries are allowed/);
+  });
+});
+
+describe('lakehouse table', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await makeTempDir();
+    const own = await Lakehouse.open({ dir });
+    try {
+      const t = await own.table('orders');
+      for (let i = 1; i <= 3; i++) await t.write({ sql: `SELECT ${i}::BIGINT AS id` }); // v0..v2, 3 files
+    } finally {
+      own.close();
+    }
+  });
+  afterAll(async () => {
+    await removeDir(dir);
+  });
+
+  it('shows and changes properties in one commit, refuses a bad one with exit 2, and shows the history', async () => {
+    const none = await lakehouseIn(dir, 'table', 'properties', 'orders');
+    expect(none).toMatchObject({ code: 0, stdout: 'orders has no properties (version 2)\n' });
+
+    const set = await lakehouseIn(
+      dir,
+      ...['table', 'properties', 'orders', '--set', 'delta.logRetentionDuration=interval 2 days'],
+      ...['--set', 'owner=ops', '--json'],
+    );
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toEqual({
+      version: 3,
+      changed: true,
+      properties: { 'delta.logRetentionDuration': 'interval 2 days', owner: 'ops' },
+    });
+    const unset = await lakehouseIn(dir, 'table', 'properties', 'orders', '--unset', 'owner');
+    expect(unset.code).toBe(0);
+    expect(unset.stdout).toMatch(/delta\.logRetentionDuration\s*│\s*'interval 2 days'/);
+    expect(unset.stdout).not.toContain('owner');
+    expect(unset.stdout).toContain('orders: properties changed at version 4');
+
+    const bad = await lakehouseIn(dir, 'table', 'properties', 'orders', '--set', 'delta.appendOnly=yes');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      "lakehouse: Delta table orders at version 4: table property delta.appendOnly = 'yes': expected 'true' or 'false'\n",
+    );
+    const malformed = await lakehouseIn(dir, 'table', 'properties', 'orders', '--set', 'no-equals');
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr).toContain("expected key=value, got 'no-equals'");
+
+    const history = await lakehouseIn(dir, 'table', 'history', 'orders', '--limit', '3', '--json');
+    expect(history.code).toBe(0);
+    expect(
+      (JSON.parse(history.stdout) as { version: number; operation: string }[]).map((h) => [
+        h.version,
+        h.operation,
+      ]),
+    ).toEqual([
+      [4, 'UNSET TBLPROPERTIES'],
+      [3, 'SET TBLPROPERTIES'],
+      [2, 'WRITE'],
+    ]);
+  });
+
+  it('optimizes, and lists what VACUUM and the log cleanup would delete without deleting it', async () => {
+    const optimize = await lakehouseIn(dir, 'table', 'optimize', 'orders', '--json');
+    expect(optimize.code).toBe(0);
+    expect(JSON.parse(optimize.stdout)).toMatchObject({ filesRemoved: 3, filesAdded: 1 });
+
+    const dry = await lakehouseIn(dir, 'table', 'vacuum', 'orders', '--retention-hours', '0');
+    expect(dry.code).toBe(2); // under the table's 168 hours: refused
+    expect(dry.stderr).toContain("under the table's 168 hours");
+    await lakehouseIn(
+      dir,
+      'table',
+      'properties',
+      'orders',
+      '--set',
+      'delta.deletedFileRetentionDuration=interval 0 hours',
+    );
+    const listed = await lakehouseIn(dir, 'table', 'vacuum', 'orders', '--retention-hours', '0');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('orders: 3 files would be deleted (dry run; --delete deletes them)');
+    const deleted = await lakehouseIn(
+      dir,
+      'table',
+      'vacuum',
+      'orders',
+      '--retention-hours',
+      '0',
+      '--delete',
+      '--json',
+    );
+    expect(JSON.parse(deleted.stdout)).toMatchObject({ dryRun: false, files: expect.any(Array) });
+    expect((JSON.parse(deleted.stdout) as { files: string[] }).files).toHaveLength(3);
+
+    const log = await lakehouseIn(dir, 'table', 'cleanup-log', 'orders');
+    expect(log).toMatchObject({ code: 0, stdout: 'orders: nothing has expired\n' });
+  });
+
+  it('says which table is missing, with exit 2', async () => {
+    const run = await lakehouseIn(dir, 'table', 'history', 'nope');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'lakehouse: Delta table nope: no Delta log: _delta_log/ has no commit or checkpoint\n',
+    );
   });
 });
 
