@@ -621,8 +621,8 @@ export class DeltaTable {
    * Sets and removes table properties (Delta's `ALTER TABLE … SET / UNSET TBLPROPERTIES`): one
    * commit with the table's metaData carrying the new properties, and nothing when they are
    * already so. Each property is checked first (checkedTableProperties; the data layout keys by
-   * dataLayoutOf). `delta.appendOnly=true` on a table with writer features also lists
-   * `appendOnly` among them. A writer that read the table before this commit gets a conflict
+   * dataLayoutOf). `delta.appendOnly=true` also raises a writer version under 2 to 2, or lists
+   * `appendOnly` among the writer features of a version 7 table. A writer that read the table before this commit gets a conflict
    * (DELTA_METADATA_CHANGED) and starts again from the new version, as with any metadata change.
    */
   async setProperties(
@@ -652,15 +652,15 @@ export class DeltaTable {
       return { version: snapshot.version, changed: false, properties: after };
     const actions: Action[] = [];
     const protocol = snapshot.protocol;
-    if (
-      after['delta.appendOnly'] === 'true' &&
-      protocol.minWriterVersion === 7 &&
-      !(protocol.writerFeatures ?? []).includes('appendOnly')
-    ) {
-      actions.push({
-        kind: 'protocol',
-        protocol: { ...protocol, writerFeatures: [...(protocol.writerFeatures ?? []), 'appendOnly'] },
-      });
+    if (after['delta.appendOnly'] === 'true') {
+      // appendOnly is writer version 2's, or a listed feature from version 7.
+      if (protocol.minWriterVersion < 2)
+        actions.push({ kind: 'protocol', protocol: { ...protocol, minWriterVersion: 2 } });
+      else if (protocol.minWriterVersion === 7 && !(protocol.writerFeatures ?? []).includes('appendOnly'))
+        actions.push({
+          kind: 'protocol',
+          protocol: { ...protocol, writerFeatures: [...(protocol.writerFeatures ?? []), 'appendOnly'] },
+        });
     }
     actions.push({ kind: 'metaData', metaData: { ...snapshot.metadata, configuration: after } });
     const setAny = Object.keys(set).length > 0;
@@ -668,7 +668,7 @@ export class DeltaTable {
       operation: setAny ? 'SET TBLPROPERTIES' : 'UNSET TBLPROPERTIES',
       operationParameters: setAny
         ? { properties: JSON.stringify(set), ...(unset.length > 0 ? { unset: JSON.stringify(unset) } : {}) }
-        : { propertyKeys: JSON.stringify(unset), ifExists: true },
+        : { propertyKeys: JSON.stringify(unset), ifExists: 'true' },
       footprint: this.footprint(snapshot.schema, snapshot.partitionColumns),
       isBlindAppend: false,
     });

@@ -2,6 +2,7 @@
 // one commit with the new metaData that delta-rs reads too, nothing when nothing changes, a clear
 // refusal and no commit for a bad property, and pipelines that keep their sinks' properties.
 // Needs .venv with requirements-test.txt (scripts/setup-python.sh) for the delta-rs reads.
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
   DeltaError,
@@ -148,6 +149,31 @@ describe('table properties', () => {
     });
     expect(theirs.metadata.configuration).toEqual({ 'delta.appendOnly': 'true' });
     expect(theirs.rows).toHaveLength(2);
+
+    // A writer version 1 table (another engine's) goes to version 2, which has appendOnly.
+    const v1 = path.join(ws.dir, 'v1');
+    await fs.mkdir(path.join(v1, '_delta_log'), { recursive: true });
+    const actions = [
+      { protocol: { minReaderVersion: 1, minWriterVersion: 1 } },
+      {
+        metaData: {
+          id: 'a6f5e4d3-0000-4000-8000-000000000001',
+          format: { provider: 'parquet', options: {} },
+          schemaString: JSON.stringify(schema),
+          partitionColumns: [],
+          configuration: {},
+          createdTime: 0,
+        },
+      },
+    ];
+    await fs.writeFile(
+      path.join(v1, '_delta_log', `${'0'.repeat(20)}.json`),
+      `${actions.map((a) => JSON.stringify(a)).join('\n')}\n`,
+    );
+    const old = await DeltaTable.forPath(v1, { duck: ws.duck, name: 'v1' });
+    await old.setProperties({ 'delta.appendOnly': 'true' });
+    expect((await old.latest()).protocol).toEqual({ minReaderVersion: 1, minWriterVersion: 2 });
+    expect((await deltaRs(v1)).protocol.minWriterVersion).toBe(2);
   });
 
   it("are kept by a pipeline's sink: set at start on a table made before they were declared", async () => {
