@@ -28,6 +28,7 @@ import { createNotebookProducer, type NotebookProducer } from './createNotebookP
 import { createNotebookTable, type NotebookTable } from './createNotebookTable.js';
 import { createPlannerAssistant } from './createPlannerAssistant.js';
 import { createScheduleClient, type ScheduleHelper } from './createScheduleClient.js';
+import { createServiceAssistant } from './createServiceAssistant.js';
 import type { DisplayTarget } from './DisplayTarget.js';
 import { defaultDisplayTarget } from './displayBundle.js';
 import { guarded } from './guarded.js';
@@ -55,7 +56,10 @@ export interface NotebookSessionOptions {
   logger?: Logger;
   fetch?: typeof fetch;
   now?: () => Date;
-  /** The assistant behind `ask` (default: the embedded planner over the session's engine). */
+  /**
+   * The assistant behind `ask` (default: the assistant service at ASSISTANT_URL when set, else the
+   * embedded planner over the session's engine).
+   */
   assistant?: (deps: { engine: SqlEngine; lakehouse: Lakehouse }) => Assistant | Promise<Assistant>;
   /** The medallion definitions (default: `medallionPipelines` of @rt-lakehouse/pipelines). */
   medallion?: MedallionFactory;
@@ -261,13 +265,27 @@ export function createNotebookSession(options: NotebookSessionOptions = {}): Not
     now: options.now ?? (() => new Date()),
   };
 
+  /**
+   * The assistant service when ASSISTANT_URL names one (the answers of the AI SQL cell, the LLM
+   * path included; the embedded planner when it cannot be reached), else the embedded planner.
+   */
+  const defaultAssistant = (engine: DuckDbSqlEngine): Assistant => {
+    const planner = () => createPlannerAssistant({ engine, now: ctx.now });
+    const { assistantUrl, apiToken } = getConfig();
+    if (!assistantUrl) return planner();
+    return createServiceAssistant({
+      url: assistantUrl,
+      fetch: ctx.fetch,
+      fallback: planner,
+      ...(apiToken ? { token: apiToken } : {}),
+    });
+  };
+
   const getAssistant = () => {
     assistant ??= ctx
       .open()
       .then(({ lakehouse, engine }) =>
-        options.assistant
-          ? options.assistant({ engine, lakehouse })
-          : createPlannerAssistant({ engine, now: ctx.now }),
+        options.assistant ? options.assistant({ engine, lakehouse }) : defaultAssistant(engine),
       );
     assistant.then((a) => {
       ready = a;

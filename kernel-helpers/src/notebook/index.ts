@@ -25,6 +25,7 @@ export {
 export type { NotebookTable, TableAt, TableSchemaView, TableTime } from './createNotebookTable.js';
 export { createPlannerAssistant } from './createPlannerAssistant.js';
 export type { ScheduleHelper } from './createScheduleClient.js';
+export { createServiceAssistant, type ServiceAssistantOptions } from './createServiceAssistant.js';
 export type { DisplayOptions, DisplayTarget } from './DisplayTarget.js';
 export { describeError, type ErrorContext, type ErrorDescription, hintFor } from './describeError.js';
 export {

@@ -17,6 +17,8 @@ export interface NotebookConfig {
   pipelinesUrl: string;
   /** The scheduler service (SCHEDULER_URL, default http://127.0.0.1:8020). */
   schedulerUrl: string;
+  /** The assistant service `ask` goes through (ASSISTANT_URL); unset: the embedded planner answers. */
+  assistantUrl: string | undefined;
   /** Rows a query returns at most unless the call says otherwise (NOTEBOOK_MAX_ROWS, default 10,000). */
   maxRows: number;
   /** Bearer token for the services when they require one (API_TOKEN); never printed. */
@@ -34,13 +36,14 @@ const schema = z.object({
   KAFKA_TOPIC: z.string().default('ecommerce_events'),
   PIPELINES_URL: url.default('http://127.0.0.1:8010'),
   SCHEDULER_URL: url.default('http://127.0.0.1:8020'),
+  ASSISTANT_URL: url.optional(),
   NOTEBOOK_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   API_TOKEN: z.string().optional(),
   RTLAKEHOUSE_TABLE_READS_FILE: z.string().optional(),
 });
 
 /**
- * Reads LAKEHOUSE_DIR, KAFKA_BROKERS, KAFKA_TOPIC, PIPELINES_URL, SCHEDULER_URL,
+ * Reads LAKEHOUSE_DIR, KAFKA_BROKERS, KAFKA_TOPIC, PIPELINES_URL, SCHEDULER_URL, ASSISTANT_URL,
  * NOTEBOOK_MAX_ROWS, API_TOKEN and RTLAKEHOUSE_TABLE_READS_FILE (blank counts as unset). @throws ConfigError naming the bad variable.
  */
 export function notebookConfigFromEnv(env: Env = process.env, cwd: string = process.cwd()): NotebookConfig {
@@ -59,6 +62,7 @@ export function notebookConfigFromEnv(env: Env = process.env, cwd: string = proc
     kafkaTopic: c.KAFKA_TOPIC.trim(),
     pipelinesUrl: c.PIPELINES_URL.replace(/\/+$/, ''),
     schedulerUrl: c.SCHEDULER_URL.replace(/\/+$/, ''),
+    assistantUrl: c.ASSISTANT_URL?.replace(/\/+$/, ''),
     maxRows: c.NOTEBOOK_MAX_ROWS,
     apiToken: c.API_TOKEN?.trim(),
     tableReadsFile: c.RTLAKEHOUSE_TABLE_READS_FILE

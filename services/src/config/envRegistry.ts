@@ -196,6 +196,11 @@ export const notebookVariables: Declared[] = [
     default: 'http://127.0.0.1:8010',
   },
   { name: 'SCHEDULER_URL', description: 'The scheduler service', default: 'http://127.0.0.1:8020' },
+  {
+    name: 'ASSISTANT_URL',
+    description:
+      "The assistant service the notebook's `ask` goes through (the AI SQL cell's answers, LLM path included; the embedded planner when it is not reachable). Unset: the embedded planner; `lakehouse up` sets it",
+  },
   { name: 'NOTEBOOK_MAX_ROWS', description: 'Rows a notebook query returns at most', default: 10_000 },
   { name: 'API_TOKEN', description: 'Bearer token the notebook helpers send to the services when set' },
   {
