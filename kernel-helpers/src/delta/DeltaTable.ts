@@ -621,8 +621,9 @@ export class DeltaTable {
    * Sets and removes table properties (Delta's `ALTER TABLE … SET / UNSET TBLPROPERTIES`): one
    * commit with the table's metaData carrying the new properties, and nothing when they are
    * already so. Each property is checked first (checkedTableProperties; the data layout keys by
-   * dataLayoutOf). `delta.appendOnly=true` also raises a writer version under 2 to 2, or lists
-   * `appendOnly` among the writer features of a version 7 table. A writer that read the table before this commit gets a conflict
+   * dataLayoutOf); a `delta.*` key replaces the table's in any case. `delta.appendOnly=true` also
+   * raises a writer version under 2 to 2, or lists `appendOnly` among the writer features of a
+   * version 7 table. A writer that read the table before this commit gets a conflict
    * (DELTA_METADATA_CHANGED) and starts again from the new version, as with any metadata change.
    */
   async setProperties(
@@ -644,7 +645,11 @@ export class DeltaTable {
     }
     const before = snapshot.properties;
     const after: Record<string, string> = { ...before };
-    for (const key of unset) delete after[key];
+    // Another engine may have stored a Delta key in another case: it is the same property.
+    const touched = new Set([...unset, ...Object.keys(set)].map((k) => k.toLowerCase()));
+    for (const key of Object.keys(after))
+      if (touched.has(key.toLowerCase()) && (key.toLowerCase().startsWith('delta.') || unset.includes(key)))
+        delete after[key];
     Object.assign(after, set);
     dataLayoutOf(after, snapshot.schema, this.name, snapshot.version);
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);

@@ -161,7 +161,7 @@ describe('table properties', () => {
           format: { provider: 'parquet', options: {} },
           schemaString: JSON.stringify(schema),
           partitionColumns: [],
-          configuration: {},
+          configuration: { 'delta.APPENDONLY': 'false', Owner: 'them' },
           createdTime: 0,
         },
       },
@@ -173,6 +173,8 @@ describe('table properties', () => {
     const old = await DeltaTable.forPath(v1, { duck: ws.duck, name: 'v1' });
     await old.setProperties({ 'delta.appendOnly': 'true' });
     expect((await old.latest()).protocol).toEqual({ minReaderVersion: 1, minWriterVersion: 2 });
+    // Its key in another case is the same property (replaced); a key outside delta.* keeps its case.
+    expect((await old.latest()).properties).toEqual({ 'delta.appendOnly': 'true', Owner: 'them' });
     expect((await deltaRs(v1)).protocol.minWriterVersion).toBe(2);
   });
 
