@@ -11,8 +11,14 @@
 // (by default half its backlog throughput); Spark runs live at the same rate when it can, else
 // at 70% of its own backlog throughput.
 //
+// A broker the bench starts is warmed up first: our runner consumes what the producers send at
+// the live rate for BENCH_INGEST_WARMUP_S, on a topic of its own, and nothing of it is measured.
+// A fresh broker's JVM is cold (interpreted code, compilations competing for the 2 cores), which
+// doubled our live p99 in the first minutes; Spark, run after ours, always met a warm one.
+//
 // Environment: KAFKA_BROKERS (else a local broker is started; on a given broker the topics the
-// run creates are deleted at its end), BENCH_INGEST_EVENTS (300000),
+// run creates are deleted at its end), BENCH_INGEST_WARMUP_S (30 for a broker it starts, 0 for a
+// given one), BENCH_INGEST_EVENTS (300000),
 // BENCH_INGEST_SECONDS (60), BENCH_INGEST_RATE (events/s; auto), BENCH_INGEST_PRODUCERS (2),
 // BENCH_INGEST_SPARK (1; 0 skips the reference). It also prints where the cores went while the
 // live stream ran (CPU seconds per second of the pipeline runner, the producers and the broker).
@@ -37,6 +43,8 @@ const EVENTS = Number(process.env['BENCH_INGEST_EVENTS'] ?? 300_000);
 const SECONDS = Number(process.env['BENCH_INGEST_SECONDS'] ?? 60);
 const PRODUCERS = Number(process.env['BENCH_INGEST_PRODUCERS'] ?? 2);
 const WITH_SPARK = process.env['BENCH_INGEST_SPARK'] !== '0';
+const WARMUP_S = Number(process.env['BENCH_INGEST_WARMUP_S'] ?? (process.env['KAFKA_BROKERS'] ? 0 : 30));
+const GIVEN_RATE = process.env['BENCH_INGEST_RATE'] ? Number(process.env['BENCH_INGEST_RATE']) : undefined;
 const work = await fs.mkdtemp(path.join(os.tmpdir(), 'rtl-bench-ingest-'));
 const duck = await DeltaDuckDb.create();
 const log = (msg: string) => process.stderr.write(`bench:ingest: ${msg}\n`);
@@ -340,6 +348,18 @@ interface Figures {
   p99: number;
 }
 
+/** Warms the broker up: the runner consumes a live stream for `seconds`; nothing is measured. */
+async function warmUpBroker(seconds: number, rate: number): Promise<void> {
+  const topic = `warmup-${Date.now()}`;
+  await createTopic(topic);
+  log(`warming the broker up: ${seconds} s at ${rate} events/s (not measured)`);
+  const runner = startOurRunner(topic, path.join(work, 'warmup'));
+  await sleep(5_000);
+  await produce(topic, { rate, seconds });
+  await stopChild(runner);
+  await fs.rm(path.join(work, 'warmup'), { recursive: true, force: true });
+}
+
 async function runOurs(
   backlogTopic: string,
   rate: number | undefined,
@@ -416,15 +436,13 @@ async function runSpark(backlogTopic: string, rate: number): Promise<Figures & {
 
 // ---------------------------------------------------------------- main
 try {
+  if (WARMUP_S > 0) await warmUpBroker(WARMUP_S, GIVEN_RATE ?? 40_000);
   const backlogTopic = `backlog-${Date.now()}`;
   await createTopic(backlogTopic);
   log(`producing ${EVENTS} events into ${backlogTopic}`);
   const { sent: produced } = await produce(backlogTopic, { total: EVENTS });
   if (produced < EVENTS) throw new Error(`only ${produced} of ${EVENTS} events were produced`);
-  const ours = await runOurs(
-    backlogTopic,
-    process.env['BENCH_INGEST_RATE'] ? Number(process.env['BENCH_INGEST_RATE']) : undefined,
-  );
+  const ours = await runOurs(backlogTopic, GIVEN_RATE);
   let spark: (Figures & { rateUsed: number }) | undefined;
   if (WITH_SPARK) {
     const available = await sparkAvailable();
@@ -436,7 +454,7 @@ try {
   }
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : 'n/a');
   console.log(
-    `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; backlog ${EVENTS} events; live ${SECONDS} s at ${ours.rateUsed} events/s offered`,
+    `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; backlog ${EVENTS} events; live ${SECONDS} s at ${ours.rateUsed} events/s offered; broker ${process.env['KAFKA_BROKERS'] ? 'given' : 'started'}${WARMUP_S > 0 ? `, warmed up ${WARMUP_S} s` : ''}`,
   );
   console.log(
     `ingest: ${f(ours.liveRate)} events/s, freshness p50 ${f(ours.p50)} ms p99 ${f(ours.p99)} ms (backlog ${f(ours.backlogRate)} events/s)`,
