@@ -8,6 +8,7 @@
 // with the service's message for a 4xx/5xx, SCHEDULE_INVALID for a request that cannot be right.
 import { guarded } from './guarded.js';
 import { NotebookError } from './NotebookError.js';
+import { responseBody } from './responseBody.js';
 import { type ScheduleInfo, type ScheduleRequest, scheduleRequestSchema } from './ScheduleRequest.js';
 import type { SessionContext } from './SessionContext.js';
 import { tableBundle } from './tableBundle.js';
@@ -49,13 +50,7 @@ export function createScheduleClient(ctx: SessionContext): ScheduleHelper {
         },
       );
     }
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
+    const { text, json } = await responseBody(response);
     if (!response.ok) {
       const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
       throw NotebookError.of(

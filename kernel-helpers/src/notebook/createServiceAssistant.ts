@@ -10,6 +10,7 @@
 import type { Answer, AskResult, Unanswerable } from '../ai/assistant/Answer.js';
 import type { AskOptions, Assistant, SqlOptions, VerifiedExample } from '../ai/assistant/Assistant.js';
 import { LakehouseError } from '../errors.js';
+import { responseBody } from './responseBody.js';
 
 export interface ServiceAssistantOptions {
   /** The service's base URL, e.g. http://127.0.0.1:8000. */
@@ -87,13 +88,7 @@ export function createServiceAssistant(options: ServiceAssistantOptions): Assist
         );
       throw new Unreachable(`${(cause as Error).message}`, { cause });
     }
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
+    const { json } = await responseBody(response);
     return { status: response.status, json };
   }
 
