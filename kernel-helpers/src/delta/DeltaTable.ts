@@ -53,7 +53,7 @@ import {
 import { stageColumns, stageRows } from './stageRows.js';
 import { fileKey, replayLog } from './TableState.js';
 import { assertWritable, isAppendOnly } from './tableFeatures.js';
-import { canonicalPropertyKey, checkedTableProperties } from './tableProperties.js';
+import { canonicalPropertyKey, checkedTableProperties, protocolForProperties } from './tableProperties.js';
 import { carriedFromBase, tombstonesAfter } from './tombstones.js';
 
 export const ENGINE_INFO = 'rt-lakehouse/0.1.0';
@@ -173,6 +173,8 @@ export interface LogCleanupOptions {
 
 export interface LogCleanupResult {
   dryRun: boolean;
+  /** Present when the table turns the cleanup off (`delta.enableExpiredLogCleanup = false`): nothing was looked at. */
+  disabled?: true;
   /** The oldest version left (a checkpoint's), or undefined when nothing had expired. */
   cutAt: number | undefined;
   /** Log files deleted (or, in a dry run, to delete). */
@@ -621,9 +623,8 @@ export class DeltaTable {
    * Sets and removes table properties (Delta's `ALTER TABLE … SET / UNSET TBLPROPERTIES`): one
    * commit with the table's metaData carrying the new properties, and nothing when they are
    * already so. Each property is checked first (checkedTableProperties; the data layout keys by
-   * dataLayoutOf); a `delta.*` key replaces the table's in any case. `delta.appendOnly=true` also
-   * raises a writer version under 2 to 2, or lists `appendOnly` among the writer features of a
-   * version 7 table. A writer that read the table before this commit gets a conflict
+   * dataLayoutOf); a key of Delta's replaces the table's in any case. The protocol follows the
+   * properties (protocolForProperties: `delta.appendOnly=true`). A writer that read the table before this commit gets a conflict
    * (DELTA_METADATA_CHANGED) and starts again from the new version, as with any metadata change.
    */
   async setProperties(
@@ -644,29 +645,19 @@ export class DeltaTable {
       );
     }
     const before = snapshot.properties;
-    const after: Record<string, string> = { ...before };
     // Another engine may have stored a Delta key in another case: it is the same property.
-    const touched = new Set([...unset, ...Object.keys(set)].map((k) => k.toLowerCase()));
-    for (const key of Object.keys(after))
-      if (touched.has(key.toLowerCase()) && (key.toLowerCase().startsWith('delta.') || unset.includes(key)))
-        delete after[key];
+    const touched = new Set([...unset, ...Object.keys(set)]);
+    const after: Record<string, string> = {};
+    for (const [key, value] of Object.entries(before))
+      if (!touched.has(canonicalPropertyKey(key))) after[key] = value;
     Object.assign(after, set);
     dataLayoutOf(after, snapshot.schema, this.name, snapshot.version);
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
     if ([...keys].every((key) => before[key] === after[key]))
       return { version: snapshot.version, changed: false, properties: after };
     const actions: Action[] = [];
-    const protocol = snapshot.protocol;
-    if (after['delta.appendOnly'] === 'true') {
-      // appendOnly is writer version 2's, or a listed feature from version 7.
-      if (protocol.minWriterVersion < 2)
-        actions.push({ kind: 'protocol', protocol: { ...protocol, minWriterVersion: 2 } });
-      else if (protocol.minWriterVersion === 7 && !(protocol.writerFeatures ?? []).includes('appendOnly'))
-        actions.push({
-          kind: 'protocol',
-          protocol: { ...protocol, writerFeatures: [...(protocol.writerFeatures ?? []), 'appendOnly'] },
-        });
-    }
+    const protocol = protocolForProperties(snapshot.protocol, after);
+    if (protocol !== snapshot.protocol) actions.push({ kind: 'protocol', protocol });
     actions.push({ kind: 'metaData', metaData: { ...snapshot.metadata, configuration: after } });
     const setAny = Object.keys(set).length > 0;
     const result = await this.commit(snapshot, actions, {
@@ -711,14 +702,18 @@ export class DeltaTable {
       }
     }
     const usesNtz = JSON.stringify(schema).includes('"timestamp_ntz"');
-    const protocol: ProtocolAction = usesNtz
-      ? {
-          minReaderVersion: 3,
-          minWriterVersion: 7,
-          readerFeatures: ['timestampNtz'],
-          writerFeatures: ['timestampNtz'],
-        }
-      : { minReaderVersion: 1, minWriterVersion: 2 };
+    const configuration = checkedTableProperties(this.name, undefined, properties);
+    const protocol: ProtocolAction = protocolForProperties(
+      usesNtz
+        ? {
+            minReaderVersion: 3,
+            minWriterVersion: 7,
+            readerFeatures: ['timestampNtz'],
+            writerFeatures: ['timestampNtz'],
+          }
+        : { minReaderVersion: 1, minWriterVersion: 2 },
+      configuration,
+    );
     const metadata: MetadataAction = {
       id: randomUUID(),
       ...(options.name ? { name: options.name } : {}),
@@ -726,7 +721,7 @@ export class DeltaTable {
       format: { provider: 'parquet', options: {} },
       schemaString: JSON.stringify(schema),
       partitionColumns,
-      configuration: checkedTableProperties(this.name, undefined, properties),
+      configuration,
       createdTime: Date.now(),
     };
     return { protocol, metadata };
@@ -1567,11 +1562,14 @@ export class DeltaTable {
    * than the retention (`delta.logRetentionDuration`, 30 days by default) and at most
    * `keepFrom`; every file of an older version goes, so time travel reaches back to that
    * checkpoint's version and no further. Data files are left to VACUUM. Reads the whole log
-   * listing, so it is a maintenance job, not something to run per commit.
+   * listing, so it is a maintenance job, not something to run per commit. A table with
+   * `delta.enableExpiredLogCleanup = false` keeps its log (the result says `disabled`).
    */
   async cleanupLog(options: LogCleanupOptions = {}): Promise<LogCleanupResult> {
     const snapshot = await this.latest();
     assertWritable(this.name, snapshot.version, snapshot.protocol, snapshot.metadata);
+    if (snapshot.properties['delta.enableExpiredLogCleanup']?.toLowerCase() === 'false')
+      return { dryRun: options.dryRun ?? false, disabled: true, cutAt: undefined, filesDeleted: 0 };
     const retention = options.retentionHours ?? logRetentionHours(snapshot.properties);
     if (!(retention >= 0)) {
       throw new DeltaError(

@@ -5,6 +5,7 @@
 // outside `delta.*` belong to their writers and pass (this project's own `rtlakehouse.*`
 // layout keys are checked by dataLayoutOf). Pure.
 import { DeltaError, UnsupportedFeatureError } from '../errors.js';
+import type { ProtocolAction } from './actions.js';
 import { intervalHours } from './retention.js';
 
 /** A value as it is stored (booleans and enumerations in their own spelling), or what is wrong with it. */
@@ -47,16 +48,17 @@ const NOT_EMPTY: ValueCheck = (value) => (value.trim() === '' ? { problem: 'expe
 
 /**
  * Properties that would turn on a table feature (a protocol upgrade) this writer does not
- * write: their check accepts only the value that leaves the feature off.
+ * write: their check accepts only the value that leaves the feature off; the values that turn
+ * it on are refused as the unsupported feature, any other as a bad value.
  */
-const FEATURE_SWITCHES: Readonly<Record<string, { off: string; feature: string }>> = {
-  'delta.enableDeletionVectors': { off: 'false', feature: 'deletionVectors' },
-  'delta.enableChangeDataFeed': { off: 'false', feature: 'changeDataFeed' },
-  'delta.enableRowTracking': { off: 'false', feature: 'rowTracking' },
-  'delta.enableTypeWidening': { off: 'false', feature: 'typeWidening' },
-  'delta.enableInCommitTimestamps': { off: 'false', feature: 'inCommitTimestamp' },
-  'delta.columnMapping.mode': { off: 'none', feature: 'columnMapping' },
-  'delta.checkpointPolicy': { off: 'classic', feature: 'v2Checkpoint' },
+const FEATURE_SWITCHES: Readonly<Record<string, { off: string; on: readonly string[]; feature: string }>> = {
+  'delta.enableDeletionVectors': { off: 'false', on: ['true'], feature: 'deletionVectors' },
+  'delta.enableChangeDataFeed': { off: 'false', on: ['true'], feature: 'changeDataFeed' },
+  'delta.enableRowTracking': { off: 'false', on: ['true'], feature: 'rowTracking' },
+  'delta.enableTypeWidening': { off: 'false', on: ['true'], feature: 'typeWidening' },
+  'delta.enableInCommitTimestamps': { off: 'false', on: ['true'], feature: 'inCommitTimestamp' },
+  'delta.columnMapping.mode': { off: 'none', on: ['name', 'id'], feature: 'columnMapping' },
+  'delta.checkpointPolicy': { off: 'classic', on: ['v2'], feature: 'v2Checkpoint' },
 };
 
 /** Every `delta.*` table property Delta defines that a table may carry here, with its check. */
@@ -136,7 +138,7 @@ export function checkedTableProperties(
     const checked = check(value);
     if ('problem' in checked) {
       const feature = FEATURE_SWITCHES[key];
-      if (feature)
+      if (feature?.on.includes(value.trim().toLowerCase()))
         throw new UnsupportedFeatureError(
           table,
           version,
@@ -153,4 +155,21 @@ export function checkedTableProperties(
     out[key] = checked.value;
   }
   return out;
+}
+
+/**
+ * `protocol` as a table with `configuration` needs it: `delta.appendOnly=true` is writer version
+ * 2's, or a listed writer feature from version 7. The same object when nothing is missing (the
+ * one table feature this writer writes that a property turns on).
+ */
+export function protocolForProperties(
+  protocol: ProtocolAction,
+  configuration: Readonly<Record<string, string>>,
+): ProtocolAction {
+  if (configuration['delta.appendOnly'] !== 'true') return protocol;
+  if (protocol.minWriterVersion < 2) return { ...protocol, minWriterVersion: 2 };
+  const features = protocol.writerFeatures ?? [];
+  if (protocol.minWriterVersion === 7 && !features.includes('appendOnly'))
+    return { ...protocol, writerFeatures: [...features, 'appendOnly'] };
+  return protocol;
 }

@@ -1,6 +1,7 @@
 // `table(name)`: one Delta table from a notebook — its schema, history, rows now or as of an
-// older version or time, its properties, and its maintenance (OPTIMIZE, VACUUM, expired-log cleanup). Every call displays its result;
-// the reads (rows, at().rows/sql, schema) note the version they read (SessionContext.recordReads).
+// older version or time, its properties, and its maintenance (OPTIMIZE, VACUUM, expired-log
+// cleanup). Every call displays its result; the reads (rows, at().rows/sql, schema) note the
+// version they read (SessionContext.recordReads).
 
 import type {
   HistoryEntry,
@@ -328,8 +329,9 @@ export function createNotebookTable(ctx: SessionContext, name: string): Notebook
             },
             {
               title: `Expired log of ${name}${dryRun ? ' (dry run: files that would be deleted)' : ' (deleted files)'}`,
-              footnote:
-                result.cutAt === undefined
+              footnote: result.disabled
+                ? 'the table keeps its log: delta.enableExpiredLogCleanup = false'
+                : result.cutAt === undefined
                   ? `nothing has expired: retention ${options.retentionHours ?? "of the table's delta.logRetentionDuration (default 720)"} hours`
                   : `time travel reaches back to version ${result.cutAt}`,
             },

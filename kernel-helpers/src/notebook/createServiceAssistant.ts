@@ -92,6 +92,15 @@ export function createServiceAssistant(options: ServiceAssistantOptions): Assist
     return { status: response.status, json };
   }
 
+  /** A failed call as an error: the service's code and message, with its address and status. */
+  function failure(status: number, json: unknown): LakehouseError {
+    const error = (json as ErrorJson | undefined)?.error;
+    return new LakehouseError(
+      error?.code ?? 'ASSISTANT_FAILED',
+      `the assistant service at ${base} answered ${status}${error?.message ? `: ${error.message}` : ''}`,
+    );
+  }
+
   /** The service's refusal as an Unanswerable, or a thrown error for a failure that is not about the question. */
   function refusal(
     status: number,
@@ -100,11 +109,7 @@ export function createServiceAssistant(options: ServiceAssistantOptions): Assist
     conversationId: string | undefined,
   ): Unanswerable {
     const error = (json as ErrorJson | undefined)?.error;
-    if (!error?.code || !ABOUT_THE_QUESTION.has(status))
-      throw new LakehouseError(
-        error?.code ?? 'ASSISTANT_FAILED',
-        `the assistant service at ${base} answered ${status}${error?.message ? `: ${error.message}` : ''}`,
-      );
+    if (!error?.code || !ABOUT_THE_QUESTION.has(status)) throw failure(status, json);
     return {
       conversationId: error.conversationId ?? conversationId ?? '',
       question,
@@ -170,13 +175,7 @@ export function createServiceAssistant(options: ServiceAssistantOptions): Assist
         );
       throw error;
     }
-    if (reply.status >= 300) {
-      const error = (reply.json as ErrorJson | undefined)?.error;
-      throw new LakehouseError(
-        error?.code ?? 'ASSISTANT_FAILED',
-        `the assistant service at ${base} answered ${reply.status}${error?.message ? `: ${error.message}` : ''}`,
-      );
-    }
+    if (reply.status >= 300) throw failure(reply.status, reply.json);
     return reply.json as T;
   }
 

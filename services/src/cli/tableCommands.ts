@@ -110,52 +110,56 @@ export function addTableCommands(program: Command, openLakehouse: () => Promise<
       }),
     );
 
-  table
-    .command('vacuum')
-    .description('files no version inside the retention needs (a dry run unless --delete)')
-    .argument('<name>', 'table name')
-    .option(
-      '--retention-hours <h>',
-      "retention (default: the table's delta.deletedFileRetentionDuration)",
-      hours,
-    )
-    .option('--delete', 'delete them (default: only list them)')
-    .option('--json', 'print as JSON')
-    .action((name: string, opts: { retentionHours?: number; delete?: boolean; json?: boolean }) =>
+  /** Options of the commands that delete: a retention, and a dry run unless --delete. */
+  interface DeleteOptions {
+    retentionHours?: number;
+    delete?: boolean;
+    force?: boolean;
+    json?: boolean;
+  }
+  const deleting = (command: string, description: string, retentionProperty: string) =>
+    table
+      .command(command)
+      .description(`${description} (a dry run unless --delete)`)
+      .argument('<name>', 'table name')
+      .option('--retention-hours <h>', `retention (default: the table's ${retentionProperty})`, hours)
+      .option('--delete', 'delete them (default: only say what would go)')
+      .option('--json', 'print as JSON');
+  const retention = (opts: DeleteOptions) => ({
+    dryRun: opts.delete !== true,
+    ...(opts.retentionHours === undefined ? {} : { retentionHours: opts.retentionHours }),
+  });
+  const dryRunNote = ' would be deleted (dry run; --delete deletes them)';
+
+  deleting('vacuum', 'files no version inside the retention needs', 'delta.deletedFileRetentionDuration')
+    .option('--force', "allow a retention under the table's (readers of older versions may lose files)")
+    .action((name: string, opts: DeleteOptions) =>
       onTable(name, async (delta) => {
         const result = await delta.vacuum({
-          dryRun: opts.delete !== true,
-          ...(opts.retentionHours === undefined ? {} : { retentionHours: opts.retentionHours }),
+          ...retention(opts),
+          ...(opts.force ? { enforceRetentionDuration: false } : {}),
         });
         if (opts.json) return console.log(JSON.stringify(result));
         for (const file of result.files) console.log(file);
-        console.log(
-          `${name}: ${result.files.length} files ${result.dryRun ? 'would be deleted (dry run; --delete deletes them)' : 'deleted'}`,
-        );
+        console.log(`${name}: ${result.files.length} files${result.dryRun ? dryRunNote : ' deleted'}`);
       }),
     );
 
-  table
-    .command('cleanup-log')
-    .description(
-      'expired log files: the log cut at a checkpoint older than the log retention (a dry run unless --delete)',
-    )
-    .argument('<name>', 'table name')
-    .option('--retention-hours <h>', "retention (default: the table's delta.logRetentionDuration)", hours)
-    .option('--delete', 'delete them (default: only count them)')
-    .option('--json', 'print as JSON')
-    .action((name: string, opts: { retentionHours?: number; delete?: boolean; json?: boolean }) =>
-      onTable(name, async (delta) => {
-        const result = await delta.cleanupLog({
-          dryRun: opts.delete !== true,
-          ...(opts.retentionHours === undefined ? {} : { retentionHours: opts.retentionHours }),
-        });
-        if (opts.json) return console.log(JSON.stringify(result));
-        console.log(
-          result.cutAt === undefined
+  deleting(
+    'cleanup-log',
+    'expired log files: the log cut at a checkpoint older than the log retention',
+    'delta.logRetentionDuration',
+  ).action((name: string, opts: DeleteOptions) =>
+    onTable(name, async (delta) => {
+      const result = await delta.cleanupLog(retention(opts));
+      if (opts.json) return console.log(JSON.stringify(result));
+      console.log(
+        result.disabled
+          ? `${name}: the table keeps its log (delta.enableExpiredLogCleanup = false)`
+          : result.cutAt === undefined
             ? `${name}: nothing has expired`
-            : `${name}: ${result.filesDeleted} log files ${result.dryRun ? 'would be deleted (dry run; --delete deletes them)' : 'deleted'}; time travel reaches back to version ${result.cutAt}`,
-        );
-      }),
-    );
+            : `${name}: ${result.filesDeleted} log files${result.dryRun ? dryRunNote : ' deleted'}; time travel reaches back to version ${result.cutAt}`,
+      );
+    }),
+  );
 }

@@ -157,10 +157,7 @@ async function streamPositions(tables: ReadonlyMap<string, DeltaTable>): Promise
 async function cleanUp(name: string, table: DeltaTable, readers: readonly number[], logger: Logger) {
   const snapshot = await table.latest();
   const next = readers.length > 0 ? Math.min(...readers) + 1 : undefined;
-  const log =
-    snapshot.properties['delta.enableExpiredLogCleanup'] === 'false'
-      ? { cutAt: undefined, filesDeleted: 0 }
-      : await table.cleanupLog(next === undefined ? {} : { keepFrom: next });
+  const log = await table.cleanupLog(next === undefined ? {} : { keepFrom: next });
   let filesVacuumed: number | undefined;
   const lagging =
     next !== undefined &&

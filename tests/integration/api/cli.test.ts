@@ -182,6 +182,9 @@ describe('lakehouse table', () => {
     const dry = await lakehouseIn(dir, 'table', 'vacuum', 'orders', '--retention-hours', '0');
     expect(dry.code).toBe(2); // under the table's 168 hours: refused
     expect(dry.stderr).toContain("under the table's 168 hours");
+    const forced = await lakehouseIn(dir, 'table', 'vacuum', 'orders', '--retention-hours', '0', '--force');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain('orders: 3 files would be deleted (dry run; --delete deletes them)');
     await lakehouseIn(
       dir,
       'table',
@@ -208,6 +211,20 @@ describe('lakehouse table', () => {
 
     const log = await lakehouseIn(dir, 'table', 'cleanup-log', 'orders');
     expect(log).toMatchObject({ code: 0, stdout: 'orders: nothing has expired\n' });
+    await lakehouseIn(dir, 'table', 'properties', 'orders', '--set', 'delta.enableExpiredLogCleanup=false');
+    const kept = await lakehouseIn(
+      dir,
+      'table',
+      'cleanup-log',
+      'orders',
+      '--retention-hours',
+      '0',
+      '--delete',
+    );
+    expect(kept).toMatchObject({
+      code: 0,
+      stdout: 'orders: the table keeps its log (delta.enableExpiredLogCleanup = false)\n',
+    });
   });
 
   it('says which table is missing, with exit 2', async () => {

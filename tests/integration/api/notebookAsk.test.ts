@@ -129,7 +129,10 @@ describe("the notebook's ask through the assistant service", () => {
     const answer = await session({}).ask('How many orders were placed in the last hour?');
     expect(answer.path).toBe('planner');
     expect(answer.fallbackReason).toBeUndefined();
-    expect(api.logs.slice(before).filter((l) => l['msg'] === 'request')).toEqual([]);
+    // The service logs every request it gets: after the session's ask, only this probe's.
+    await fetch(`${api.base}/health`);
+    const requests = api.logs.slice(before).filter((l) => l['msg'] === 'request');
+    expect(requests.map((l) => l['path'])).toEqual(['/health']);
     expect(fake.chatRequests()).toEqual([]);
   });
 });

@@ -113,4 +113,22 @@ describe('expired-log cleanup', () => {
     expect((short as DeltaError).code).toBe('DELTA_VACUUM_RETENTION_TOO_SHORT');
     expect((short as DeltaError).message).toContain('24 hours');
   });
+
+  it('keeps the log of a table with delta.enableExpiredLogCleanup = false, whatever the retention', async () => {
+    const dir = path.join(ws.dir, 'kept');
+    const t = await tableOf24(dir, { 'delta.enableExpiredLogCleanup': 'false' });
+    const before = await logNames(dir);
+    expect(await t.cleanupLog({ retentionHours: 0, now: Date.now() + 48 * HOUR })).toEqual({
+      dryRun: false,
+      disabled: true,
+      cutAt: undefined,
+      filesDeleted: 0,
+    });
+    expect(await logNames(dir)).toEqual(before);
+    // Turned back on, the same call cuts.
+    await t.setProperties({ 'delta.enableExpiredLogCleanup': 'true' }); // v25
+    expect(await t.cleanupLog({ retentionHours: 0, now: Date.now() + 48 * HOUR })).toMatchObject({
+      cutAt: 20,
+    });
+  });
 });

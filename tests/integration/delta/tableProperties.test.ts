@@ -150,6 +150,18 @@ describe('table properties', () => {
     expect(theirs.metadata.configuration).toEqual({ 'delta.appendOnly': 'true' });
     expect(theirs.rows).toHaveLength(2);
 
+    // Created append-only: the same protocol from the start.
+    const born = await DeltaTable.forPath(path.join(ws.dir, 'born'), { duck: ws.duck, name: 'born' });
+    await born.create({
+      schema: struct(field('id', 'long'), field('at', 'timestamp_ntz')),
+      properties: { 'delta.appendOnly': 'true' },
+    });
+    expect((await born.latest()).protocol.writerFeatures).toEqual(['timestampNtz', 'appendOnly']);
+    expect((await deltaRs(path.join(ws.dir, 'born'))).protocol.writerFeatures).toEqual([
+      'timestampNtz',
+      'appendOnly',
+    ]);
+
     // A writer version 1 table (another engine's) goes to version 2, which has appendOnly.
     const v1 = path.join(ws.dir, 'v1');
     await fs.mkdir(path.join(v1, '_delta_log'), { recursive: true });

@@ -4,7 +4,10 @@ import {
   intervalHours,
   logRetentionHours,
 } from '../../../kernel-helpers/src/delta/retention.js';
-import { checkedTableProperties } from '../../../kernel-helpers/src/delta/tableProperties.js';
+import {
+  checkedTableProperties,
+  protocolForProperties,
+} from '../../../kernel-helpers/src/delta/tableProperties.js';
 import { DeltaError, UnsupportedFeatureError } from '../../../kernel-helpers/src/errors.js';
 
 const check = (properties: Record<string, string>) => checkedTableProperties('t', 3, properties);
@@ -119,10 +122,35 @@ describe('table property checks', () => {
       expect(e, JSON.stringify(properties)).toBeInstanceOf(UnsupportedFeatureError);
       expect((e as UnsupportedFeatureError).feature).toBe(feature);
     }
+    // A value that is neither off nor on is a bad value, not the feature.
+    const garbage = refusal({ 'delta.enableDeletionVectors': 'maybe' });
+    expect(garbage).not.toBeInstanceOf(UnsupportedFeatureError);
+    expect(garbage.code).toBe('DELTA_INVALID_TABLE_PROPERTY');
+    expect(garbage.message).toContain("expected 'false'");
     // Off is always fine.
     expect(check({ 'delta.columnMapping.mode': 'none', 'delta.checkpointPolicy': 'classic' })).toEqual({
       'delta.columnMapping.mode': 'none',
       'delta.checkpointPolicy': 'classic',
     });
+  });
+});
+
+describe('the protocol a table with its properties needs', () => {
+  it('has appendOnly: writer version 2, or the listed feature from version 7; the same object otherwise', () => {
+    const on = { 'delta.appendOnly': 'true' };
+    const v1 = { minReaderVersion: 1, minWriterVersion: 1 };
+    expect(protocolForProperties(v1, on)).toEqual({ minReaderVersion: 1, minWriterVersion: 2 });
+    const v2 = { minReaderVersion: 1, minWriterVersion: 2 };
+    expect(protocolForProperties(v2, on)).toBe(v2);
+    const v7 = {
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: ['timestampNtz'],
+      writerFeatures: ['timestampNtz'],
+    };
+    expect(protocolForProperties(v7, on)).toEqual({ ...v7, writerFeatures: ['timestampNtz', 'appendOnly'] });
+    const listed = { ...v7, writerFeatures: ['timestampNtz', 'appendOnly'] };
+    expect(protocolForProperties(listed, on)).toBe(listed);
+    expect(protocolForProperties(v1, { 'delta.appendOnly': 'false' })).toBe(v1);
   });
 });
