@@ -3,6 +3,11 @@
 // same kind of events, side by side, with the ratio. Two measurements each:
 //   backlog  N events wait in a topic; the pipelines start and run until Gold holds them all.
 //            Throughput = N / (start of the first Bronze batch → the Gold commit that completes it).
+//            The issue asks for the rate a stack sustains for at least 60 s, so N is large enough
+//            (6,000,000) for this project to take over a minute; a span under 60 s is flagged.
+//            A short backlog measures start-up instead: with 300,000 events ours took ~3 s and
+//            Spark ~23 s, most of it its fixed costs (JIT, first micro-batches), and the ratio
+//            was 7x; with 6,000,000 it is under 2x (docs/spark-reference.md).
 //   live     producers send at a fixed rate for S seconds (event time = wall clock) while the
 //            pipelines run; a monitor polls gold_kpis every 100 ms. Each event's freshness is
 //            the first poll at which its window's total_events covers it (events of a window
@@ -18,7 +23,7 @@
 //
 // Environment: KAFKA_BROKERS (else a local broker is started; on a given broker the topics the
 // run creates are deleted at its end), BENCH_INGEST_WARMUP_S (30 for a broker it starts, 0 for a
-// given one), BENCH_INGEST_EVENTS (300000),
+// given one), BENCH_INGEST_EVENTS (6000000),
 // BENCH_INGEST_SECONDS (60), BENCH_INGEST_RATE (events/s; auto), BENCH_INGEST_PRODUCERS (2),
 // BENCH_INGEST_SPARK (1; 0 skips the reference). It also prints where the cores went while the
 // live stream ran (CPU seconds per second of the pipeline runner, the producers and the broker).
@@ -39,7 +44,9 @@ import { spawnTs, waitForExit } from '../support/spawnTs.js';
 import { sparkAvailable, startSparkReference } from './spark/runSparkReference.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const EVENTS = Number(process.env['BENCH_INGEST_EVENTS'] ?? 300_000);
+const EVENTS = Number(process.env['BENCH_INGEST_EVENTS'] ?? 6_000_000);
+/** The least processing span that counts as sustained (the issue's "for at least 60 s"). */
+const SUSTAINED_S = 60;
 const SECONDS = Number(process.env['BENCH_INGEST_SECONDS'] ?? 60);
 const PRODUCERS = Number(process.env['BENCH_INGEST_PRODUCERS'] ?? 2);
 const WITH_SPARK = process.env['BENCH_INGEST_SPARK'] !== '0';
@@ -343,6 +350,8 @@ async function stopChild(child: ChildProcess) {
 
 interface Figures {
   backlogRate: number;
+  /** Seconds the backlog took, first Bronze batch → last Gold commit. */
+  backlogSpanS: number;
   liveRate: number;
   p50: number;
   p99: number;
@@ -368,8 +377,9 @@ async function runOurs(
   const runner = startOurRunner(backlogTopic, backlogDir);
   await waitGold(path.join(backlogDir, 'delta'), EVENTS, 30 * 60_000);
   await stopChild(runner);
-  const backlogRate = EVENTS / (await processingSpan(path.join(backlogDir, 'delta')));
-  log(`ours backlog: ${backlogRate.toFixed(0)} events/s`);
+  const backlogSpanS = await processingSpan(path.join(backlogDir, 'delta'));
+  const backlogRate = EVENTS / backlogSpanS;
+  log(`ours backlog: ${backlogRate.toFixed(0)} events/s over ${backlogSpanS.toFixed(1)} s`);
 
   const liveTopic = `live-rtl-${Date.now()}`;
   await createTopic(liveTopic);
@@ -394,7 +404,7 @@ async function runOurs(
   const seen = await monitor.stop();
   await stopChild(live);
   const f = await freshness(path.join(liveDir, 'delta'), seen);
-  return { backlogRate, liveRate: sent / SECONDS, p50: f.p50, p99: f.p99, rateUsed, cpu };
+  return { backlogRate, backlogSpanS, liveRate: sent / SECONDS, p50: f.p50, p99: f.p99, rateUsed, cpu };
 }
 
 async function runSpark(backlogTopic: string, rate: number): Promise<Figures & { rateUsed: number }> {
@@ -408,8 +418,9 @@ async function runSpark(backlogTopic: string, rate: number): Promise<Figures & {
   await spark.ready;
   await waitGold(backlogDir, EVENTS, 60 * 60_000);
   await spark.stop();
-  const backlogRate = EVENTS / (await processingSpan(backlogDir));
-  log(`spark backlog: ${backlogRate.toFixed(0)} events/s`);
+  const backlogSpanS = await processingSpan(backlogDir);
+  const backlogRate = EVENTS / backlogSpanS;
+  log(`spark backlog: ${backlogRate.toFixed(0)} events/s over ${backlogSpanS.toFixed(1)} s`);
 
   // Spark runs live at the same rate when it can, else at 70% of its own backlog rate.
   rate = Math.min(rate, Math.max(500, Math.round(backlogRate * 0.7)));
@@ -431,7 +442,14 @@ async function runSpark(backlogTopic: string, rate: number): Promise<Figures & {
   const seen = await monitor.stop();
   await live.stop();
   const f = await freshness(liveDir, seen);
-  return { backlogRate, liveRate: sent / SECONDS, p50: f.p50, p99: f.p99, rateUsed: rate };
+  return {
+    backlogRate,
+    backlogSpanS,
+    liveRate: sent / SECONDS,
+    p50: f.p50,
+    p99: f.p99,
+    rateUsed: rate,
+  };
 }
 
 // ---------------------------------------------------------------- main
@@ -457,14 +475,18 @@ try {
     `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; backlog ${EVENTS} events; live ${SECONDS} s at ${ours.rateUsed} events/s offered; broker ${process.env['KAFKA_BROKERS'] ? 'given' : 'started'}${WARMUP_S > 0 ? `, warmed up ${WARMUP_S} s` : ''}`,
   );
   console.log(
-    `ingest: ${f(ours.liveRate)} events/s, freshness p50 ${f(ours.p50)} ms p99 ${f(ours.p99)} ms (backlog ${f(ours.backlogRate)} events/s)`,
+    `ingest: ${f(ours.liveRate)} events/s, freshness p50 ${f(ours.p50)} ms p99 ${f(ours.p99)} ms (backlog ${f(ours.backlogRate)} events/s over ${ours.backlogSpanS.toFixed(0)} s)`,
   );
   console.log(
     `cpu while live (cores of ${os.cpus().length}): pipelines ${ours.cpu.pipelines.toFixed(2)}, producers ${ours.cpu.producers.toFixed(2)}, broker ${process.env['KAFKA_BROKERS'] ? 'n/a (external)' : ours.cpu.broker.toFixed(2)}`,
   );
+  if (ours.backlogSpanS < SUSTAINED_S)
+    console.log(
+      `note: the backlog took ${ours.backlogSpanS.toFixed(0)} s, under the ${SUSTAINED_S} s a sustained rate needs; raise BENCH_INGEST_EVENTS`,
+    );
   if (spark) {
     console.log(
-      `spark:  ${f(spark.liveRate)} events/s, freshness p50 ${f(spark.p50)} ms p99 ${f(spark.p99)} ms (backlog ${f(spark.backlogRate)} events/s)`,
+      `spark:  ${f(spark.liveRate)} events/s, freshness p50 ${f(spark.p50)} ms p99 ${f(spark.p99)} ms (backlog ${f(spark.backlogRate)} events/s over ${spark.backlogSpanS.toFixed(0)} s)`,
     );
     console.log(
       `ratio: throughput ${(ours.backlogRate / spark.backlogRate).toFixed(1)}x (target 10x), p99 freshness ${(spark.p99 / ours.p99).toFixed(1)}x lower (targets: 50,000 events/s, p99 < 2000 ms)`,
