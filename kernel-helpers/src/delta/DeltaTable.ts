@@ -35,7 +35,7 @@ import { concatParquetFiles, type ParquetFooterInfo, readParquetFooter } from '.
 import { serializeActions } from './parseActions.js';
 import { partitionPathSegment, partitionValueFormatSql } from './partitionValues.js';
 import { type Predicate, predicateToSql } from './predicate.js';
-import { type RecentAppend, RecentAppends } from './RecentAppends.js';
+import { type RecentAppend, RecentAppends, type RecentAppendsReader } from './RecentAppends.js';
 import { deletedFileRetentionHours, logRetentionHours } from './retention.js';
 import { type DataFile, Snapshot } from './Snapshot.js';
 import { buildScanSql, type ScanGroup } from './scanSql.js';
@@ -276,11 +276,14 @@ export class DeltaTable {
   /**
    * From now on, remembers the rows of the column-array appends committed through this object
    * (up to `maxRows` rows, the oldest forgotten first; several readers: the largest asked), so
-   * that a stream reader in the same process takes them from memory: see recentAppend.
+   * that a stream reader in the same process takes them from memory: see recentAppend. The
+   * reader returned says which versions it has taken; an append every open reader has taken is
+   * forgotten at once.
    */
-  keepRecentAppends(maxRows: number): void {
-    if (!this.recentAppends || this.recentAppends.maxRows < maxRows)
-      this.recentAppends = new RecentAppends(maxRows);
+  keepRecentAppends(maxRows: number): RecentAppendsReader {
+    if (this.recentAppends) this.recentAppends.grow(maxRows);
+    else this.recentAppends = new RecentAppends(maxRows);
+    return this.recentAppends.reader();
   }
 
   /**

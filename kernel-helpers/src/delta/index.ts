@@ -24,7 +24,7 @@ export { buildFileStats } from './fileStats.js';
 export { selectLogSegment } from './LogSegment.js';
 export { parseCommitFile, serializeActions } from './parseActions.js';
 export { type Literal, type Predicate, predicateToSql, where } from './predicate.js';
-export { type RecentAppend, RecentAppends } from './RecentAppends.js';
+export { type RecentAppend, RecentAppends, type RecentAppendsReader } from './RecentAppends.js';
 export { deletedFileRetentionHours, intervalHours, logRetentionHours } from './retention.js';
 export { type DataFile, Snapshot } from './Snapshot.js';
 export { buildScanSql } from './scanSql.js';

@@ -3,7 +3,7 @@
 
 import type { DeltaTable } from '../delta/DeltaTable.js';
 import { resolveDataFilePath } from '../delta/dataFilePath.js';
-import type { RecentAppend } from '../delta/RecentAppends.js';
+import type { RecentAppend, RecentAppendsReader } from '../delta/RecentAppends.js';
 import type { DataFile } from '../delta/Snapshot.js';
 import { DeltaError } from '../errors.js';
 import type { PositionRange, StreamBatch } from './StreamBatch.js';
@@ -30,7 +30,8 @@ export interface DeltaStreamSourceOptions {
   ignoreDeletes?: boolean;
   /**
    * Rows of the table's latest appends made in this process to keep in memory for this reader
-   * (default 250,000; 0: always read the files).
+   * (default 250,000; 0: always read the files). An append this reader has taken is let go
+   * (when no other reader of the same table object still waits for it).
    */
   memoryRows?: number;
 }
@@ -48,6 +49,7 @@ export class DeltaStreamSource implements StreamSource<DeltaChange> {
   private stopped = false;
   private wakeUp: (() => void) | undefined;
   private readonly unsubscribe: () => void;
+  private readonly appends: RecentAppendsReader | undefined;
 
   constructor(
     private readonly table: DeltaTable,
@@ -58,7 +60,7 @@ export class DeltaStreamSource implements StreamSource<DeltaChange> {
     this.key = tableName;
     this.unsubscribe = table.onCommit(() => this.wakeUp?.());
     const memoryRows = options.memoryRows ?? 250_000;
-    if (memoryRows > 0) table.keepRecentAppends(memoryRows);
+    if (memoryRows > 0) this.appends = table.keepRecentAppends(memoryRows);
   }
 
   private async resolvePosition(): Promise<void> {
@@ -132,6 +134,8 @@ export class DeltaStreamSource implements StreamSource<DeltaChange> {
     const first = changes[0]!.version;
     const last = changes[changes.length - 1]!.version;
     this.nextVersion = last + 1;
+    // The batch holds what it took; a rewind after a failed batch reads those versions' files.
+    this.appends?.taken(last);
     const ranges = new Map<string, PositionRange>([[this.key, { first, last }]]);
     return { records: changes, ranges, polledAt: Date.now(), lag: latest - last };
   }
@@ -147,6 +151,7 @@ export class DeltaStreamSource implements StreamSource<DeltaChange> {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe();
+    this.appends?.close();
     this.wakeUp?.();
   }
 }

@@ -50,7 +50,7 @@ export class KafkaStreamSource implements StreamSource<KafkaRecord> {
     private readonly options: KafkaStreamSourceOptions,
   ) {
     this.id = `kafka:${options.topic}`;
-    this.maxBuffered = options.maxBufferedRecords ?? 200_000;
+    this.maxBuffered = options.maxBufferedRecords ?? 25_000;
     this.logger = options.logger ?? noopLogger;
   }
 
